@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# hv: out-of-tree build wrapper.  The kbuild rules are in ./Kbuild, which
+# kbuild reads instead of this file, so DKMS's "KERNELRELEASE=..." on the
+# make command line is harmless here.
+#
+#   make [KDIR=...]        build hv.ko, hv-amd.ko, hv-intel.ko
+#   make install           install them (INSTALL_MOD_DIR, default extra) + depmod
+#   make run               build, boot the x86-svm test host, load hv, run a guest
+#   make check             every test: ABI layout, static checks, selftests in
+#                          the x86-svm and x86-vmx hosts, runner and DKMS checks
+#   make clean
+
+HV_ROOT		:= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+KERNELRELEASE	?= $(shell uname -r)
+KDIR		?= /lib/modules/$(KERNELRELEASE)/build
+INSTALL_MOD_DIR	?= extra
+BUILD		?= $(HV_ROOT)/build
+HVHOST		:= $(HV_ROOT)/tools/testing/hosts/hvhost
+
+export HV_ROOT BUILD
+
+.PHONY: all modules install install-headers install-udev clean deps \
+	run check check-abi check-build check-style check-hosts \
+	check-runner check-dkms check-arm64 selftests
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(HV_ROOT) modules
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(HV_ROOT) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
+		modules_install
+	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) \
+		$(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+
+PREFIX ?= /usr
+install-headers:
+	install -D -m 644 include/uapi/linux/hv.h $(DESTDIR)$(PREFIX)/include/linux/hv.h
+	install -D -m 644 arch/x86/include/uapi/asm/hv.h \
+		$(DESTDIR)$(PREFIX)/include/x86_64-linux-gnu/asm/hv.h
+
+install-udev:
+	install -D -m 644 udev/60-hv.rules $(DESTDIR)/etc/udev/rules.d/60-hv.rules
+
+clean:
+	-[ ! -d $(KDIR) ] || $(MAKE) -C $(KDIR) M=$(HV_ROOT) clean
+	$(MAKE) -C tools/testing/abi clean
+	rm -rf $(BUILD)
+
+# Everything below runs hv only inside emulated test hosts, never here.
+deps:
+	scripts/install-deps.sh
+
+run: deps
+	scripts/run.sh
+
+check: deps
+	scripts/check.sh
+
+check-abi check-build check-style check-hosts check-runner check-dkms \
+check-arm64 selftests: deps
+	scripts/check.sh $(@:check-%=%)

@@ -1,0 +1,230 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# hv's full test suite: what "make check" runs.  Each step logs to
+# build/check/<step>.log and prints one line; the last line counts them.
+#
+#   scripts/check.sh [step...]     (default: all steps)
+#
+# Steps: abi build style selftests hosts runner arm64 dkms
+#   abi        ABI layout of the uapi headers against <linux/kvm.h> (here)
+#   build      modules against Debian 12's kernel, W=1 and sparse C=2, no warnings
+#   style      checkpatch --strict and SPDX lines on every source file
+#   selftests  the kselftests build (static, for the test hosts)
+#   hosts      the selftests in the x86-svm (QEMU) and x86-vmx (Bochs) hosts
+#   runner     the test-host runner catches oopses, hangs and failures
+#   arm64      the arm64-vhe host boots at EL2 with VHE
+#   dkms       dkms add/build of this tree against Debian 12's headers
+#
+# hv itself is only ever loaded inside the emulated hosts.
+set -uo pipefail
+
+cd "$(dirname "$0")/.." || exit 1
+HV_ROOT=$PWD
+BUILD=${BUILD:-$HV_ROOT/build}
+HVHOST=$HV_ROOT/tools/testing/hosts/hvhost
+LOGS=$BUILD/check
+MODULES=(virt/hv/hv.ko arch/x86/hv/svm/hv-amd.ko arch/x86/hv/vmx/hv-intel.ko)
+mkdir -p "$LOGS"
+
+passed=0
+failed=0
+failed_steps=()
+
+# report STEP STATUS SECONDS: one line per step, the log's tail on failure.
+report() {
+	if [ "$2" -eq 0 ]; then
+		passed=$((passed + 1))
+		echo "check: $1: ok ($3 s)"
+	else
+		failed=$((failed + 1))
+		failed_steps+=("$1")
+		echo "check: $1: FAILED ($3 s), log $LOGS/$1.log:"
+		tail -n 40 "$LOGS/$1.log" | sed 's/^/    /'
+	fi
+}
+
+run_step() {
+	local name=$1 start=$SECONDS r
+	shift
+	"$@" >"$LOGS/$name.log" 2>&1
+	r=$?
+	report "$name" $r $((SECONDS - start))
+	return $r
+}
+
+# --- provisioning (not a step: everything below needs it) ---------------
+KDIR=
+KSRC=
+provision() {
+	KDIR=$("$HVHOST" kdir) && KSRC=$("$HVHOST" ksrc) &&
+		[ -d "$KDIR" ] && [ -d "$KSRC" ]
+}
+
+# --- steps ----------------------------------------------------------------
+step_abi() {
+	make -C tools/testing/abi check KDIR="$KDIR"
+}
+
+step_build() {
+	make -C "$KDIR" M="$HV_ROOT" clean >/dev/null &&
+		make -C "$KDIR" M="$HV_ROOT" W=1 C=2 modules 2>&1 |
+		tee "$BUILD/build.out" || return 1
+	# Any compiler or sparse diagnostic fails the step.
+	if grep -E ': (warning|error):|^WARNING:' "$BUILD/build.out"; then
+		echo "build: diagnostics above"
+		return 1
+	fi
+	for m in "${MODULES[@]}"; do
+		[ -f "$m" ] || { echo "build: $m missing"; return 1; }
+	done
+}
+
+# Files we write, by kind; the kselftest framework and kernel headers are
+# not ours and not in the tree.
+sources() {
+	git ls-files -co --exclude-standard -- "$@" | grep -v '^build/'
+}
+
+step_style() {
+	local r=0 f
+	# shellcheck disable=SC2046
+	"$KSRC/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
+		-f $(sources '*.c' '*.h') | grep -v '^total:' | tee "$BUILD/checkpatch.out"
+	if grep -q . "$BUILD/checkpatch.out"; then
+		echo "style: checkpatch --strict findings above"
+		r=1
+	fi
+	# SPDX: first line, or second after a shebang (license-rules.rst).
+	for f in $(sources '*.c' '*.h' '*.S' '*.sh' '*.py' '*.rst' \
+			'Makefile' '*/Makefile' 'Kbuild' '*/Kbuild' 'Kconfig' \
+			'tools/testing/hosts/hvhost'); do
+		head -n 2 "$f" | grep -q 'SPDX-License-Identifier: ' ||
+			{ echo "style: $f has no SPDX line"; r=1; }
+	done
+	return $r
+}
+
+# The selftests, installed as a kselftest collection plus hv's modules
+# and the payload script: the directory a test host runs.
+PAYLOAD=$BUILD/payload-selftests
+step_selftests() {
+	rm -rf "$PAYLOAD" "$BUILD/selftests" &&
+		mkdir -p "$PAYLOAD/kselftest" "$BUILD/selftests" &&
+		make -C tools/testing/selftests/hv KSRC="$KSRC" \
+			OUTPUT="$BUILD/selftests" INSTALL_PATH="$PAYLOAD/hv" \
+			install || return 1
+	cp "$KSRC/tools/testing/selftests/kselftest/runner.sh" "$PAYLOAD/kselftest/" &&
+		cp scripts/payload/selftests.sh "$PAYLOAD/run.sh" || return 1
+	make -s -C tools/testing/selftests/hv KSRC="$KSRC" emit_tests |
+		sed -n 's/^.*:\(.*\)$/.\/\1/p' >"$PAYLOAD/hv/tests.list"
+	echo "selftests: $(wc -l <"$PAYLOAD/hv/tests.list") test programs:"
+	cat "$PAYLOAD/hv/tests.list"
+	[ -s "$PAYLOAD/hv/tests.list" ]
+}
+
+# run_host HOST: the selftests in one host, with Linux's KVM modules beside
+# hv so the mutual-exclusion tests run.
+run_host() {
+	"$HVHOST" run --host "$1" --with-kvm --payload "$PAYLOAD" \
+		--modules "${MODULES[*]}" --name selftests
+}
+step_hosts_svm() { run_host x86-svm; }
+step_hosts_vmx() { run_host x86-vmx; }
+
+step_runner() {
+	"$HVHOST" selftest
+}
+
+step_arm64() {
+	local p=$BUILD/payload-arm64
+	rm -rf "$p" && mkdir -p "$p" || return 1
+	cat >"$p/run.sh" <<'EOT'
+dmesg | grep -e "CPU: All CPU(s) started at EL2" -e "VHE mode initialized" ||
+	exit 1
+dmesg | grep -q "CPU: All CPU(s) started at EL2" &&
+	dmesg | grep -q "VHE mode initialized successfully"
+EOT
+	"$HVHOST" run --host arm64-vhe --payload "$p" --name vhe-boot
+}
+
+# dkms add + build in a private dkms tree, so the machine's own
+# /var/lib/dkms and /usr/src are untouched.
+step_dkms() {
+	local krel ver tree
+	krel=$("$HVHOST" krelease x86_64) || return 1
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)
+	tree=$BUILD/dkms
+	rm -rf "$tree" && mkdir -p "$tree/source" "$tree/var" "$tree/install" &&
+		git ls-files -co --exclude-standard | grep -v '^build/' |
+		rsync -a --files-from=- . "$tree/source/hv-$ver/" || return 1
+	dkms_() {
+		dkms --dkmstree "$tree/var" --sourcetree "$tree/source" \
+			--installtree "$tree/install" "$@"
+	}
+	dkms_ add -m hv -v "$ver" &&
+		dkms_ build -m hv -v "$ver" -k "$krel" &&
+		dkms_ status -m hv -v "$ver" -k "$krel" | tee "$BUILD/dkms.status" &&
+		grep -q built "$BUILD/dkms.status" &&
+		for m in hv hv-amd hv-intel; do
+			find "$tree/var/hv/$ver/$krel" -name "$m.ko*" | grep -q . ||
+				{ echo "dkms: $m.ko not built"; return 1; }
+		done
+}
+
+# --- driver ---------------------------------------------------------------
+all_steps=(abi build style selftests hosts runner arm64 dkms)
+[ $# -gt 0 ] && steps=("$@") || steps=("${all_steps[@]}")
+want() { [[ " ${steps[*]} " == *" $1 "* ]]; }
+
+start=$SECONDS
+if ! run_step provision provision; then
+	echo "check: cannot provision the test hosts; nothing else can run"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+# The Bochs host is the long pole: start it as soon as its inputs exist
+# and run everything else beside it (CI has two cores).
+built=1
+if want build || want hosts; then
+	run_step build step_build || built=0
+fi
+if want selftests || want hosts; then
+	run_step selftests step_selftests || built=0
+fi
+vmx_pid=
+if want hosts && [ $built = 1 ]; then
+	vmx_start=$SECONDS
+	step_hosts_vmx >"$LOGS/hosts-vmx.log" 2>&1 &
+	vmx_pid=$!
+fi
+want abi && run_step abi step_abi
+want style && run_step style step_style
+if want hosts; then
+	if [ $built = 1 ]; then
+		run_step hosts-svm step_hosts_svm
+	else
+		echo "modules or selftests did not build" >"$LOGS/hosts-svm.log"
+		report hosts-svm 1 0
+		cp "$LOGS/hosts-svm.log" "$LOGS/hosts-vmx.log"
+		report hosts-vmx 1 0
+	fi
+fi
+want runner && run_step runner step_runner
+want arm64 && run_step arm64 step_arm64
+want dkms && run_step dkms step_dkms
+if [ -n "$vmx_pid" ]; then
+	wait "$vmx_pid"
+	report hosts-vmx $? $((SECONDS - vmx_start))
+fi
+
+# The selftests' own TAP lines, so the result is visible without the logs.
+for h in svm vmx; do
+	[ -f "$LOGS/hosts-$h.log" ] || continue
+	echo "check: hosts-$h: $(grep -c '^ok ' "$LOGS/hosts-$h.log") TAP ok," \
+		"$(grep -c '^not ok ' "$LOGS/hosts-$h.log") TAP not ok"
+done
+echo "check: total $((SECONDS - start)) s${failed_steps[*]:+; failed: ${failed_steps[*]}}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

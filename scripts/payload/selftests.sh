@@ -1,0 +1,37 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Runs inside a test host (busybox): load hv and this CPU's backend, then
+# run the hv selftests through the kernel's own kselftest runner.sh, as
+# run_kselftest.sh does.  Exits non-zero if any test is "not ok".
+
+modules=/hv/modules
+if grep -qw svm /proc/cpuinfo; then
+	backend=hv-amd.ko
+elif grep -qw vmx /proc/cpuinfo; then
+	backend=hv-intel.ko
+else
+	echo "hv: this CPU has neither SVM nor VMX" >&2
+	exit 1
+fi
+insmod $modules/hv.ko || exit 1
+insmod $modules/$backend || exit 1
+echo "hv: loaded hv.ko and $backend"
+
+# runner.sh runs "timeout --foreground", which busybox's timeout lacks.
+rm -f /usr/bin/timeout
+cat >/usr/bin/timeout <<'EOT'
+#!/bin/sh
+[ "$1" = --foreground ] && shift
+exec busybox timeout "$@"
+EOT
+chmod +x /usr/bin/timeout
+
+export HV_MODULES_DIR=$modules
+export BASE_DIR=/payload
+cd /payload/hv || exit 1
+. /payload/kselftest/runner.sh
+run_many $(cat /payload/hv/tests.list) | tee /tmp/hv-tap.txt
+cd /
+echo "hv: $(grep -c '^ok ' /tmp/hv-tap.txt) selftests ok, $(grep -c '^not ok ' /tmp/hv-tap.txt) not ok"
+! grep -q '^not ok ' /tmp/hv-tap.txt

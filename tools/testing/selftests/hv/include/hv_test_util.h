@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Small helpers shared by the hv selftests.
+ */
+#ifndef _HV_TEST_UTIL_H
+#define _HV_TEST_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/hv.h>
+
+#define HV_DEV_PATH	"/dev/hv"
+
+/*
+ * Open /dev/hv.  Returns the fd, or -1 with errno set; callers skip on
+ * ENOENT (module not loaded) and EACCES (not in the kvm group), as KVM's
+ * selftests skip without /dev/kvm.
+ */
+static inline int hv_open_dev(void)
+{
+	return open(HV_DEV_PATH, O_RDWR | O_CLOEXEC);
+}
+
+/* ioctl() returning -errno instead of -1, for compact assertions. */
+static inline long hv_ioctl(int fd, unsigned long cmd, unsigned long arg)
+{
+	long r = ioctl(fd, cmd, arg);
+
+	return r < 0 ? -errno : r;
+}
+
+#endif /* _HV_TEST_UTIL_H */

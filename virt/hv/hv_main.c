@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hv core module: /dev/hv and the system ioctls.
+ *
+ * The ABI is KVM's (include/uapi/linux/hv.h): same ioctl numbers, same
+ * structures, same errno for the same bad input, so that a VMM written for
+ * /dev/kvm works unchanged on /dev/hv for every capability we advertise.
+ */
+#define pr_fmt(fmt) "hv: " fmt
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/hv.h>
+
+#include "hv_internal.h"
+
+/*
+ * The vCPU mmap area, as on x86 KVM: the run structure, the PIO data page
+ * and the coalesced-MMIO ring page.
+ */
+#define HV_VCPU_MMAP_PAGES	3
+
+/**
+ * hv_check_extension - value of a capability for CHECK_EXTENSION
+ * @ops: the backend of the VM asked, or the registered one; may be NULL.
+ * @cap: HV_CAP_*.
+ *
+ * Return: 0 for anything not implemented, as KVM does for unknown caps.
+ */
+long hv_check_extension(const struct hv_backend_ops *ops, long cap)
+{
+	switch (cap) {
+	case HV_CAP_CHECK_EXTENSION_VM:
+		return 1;
+	default:
+		if (ops && ops->check_extension)
+			return ops->check_extension(cap);
+		return 0;
+	}
+}
+
+static long hv_dev_check_extension(long cap)
+{
+	const struct hv_backend_ops *ops = hv_backend_get();
+	long r;
+
+	r = hv_check_extension(ops, cap);
+	hv_backend_put(ops);
+	return r;
+}
+
+static long hv_dev_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	/*
+	 * Requests from another driver's space (TCGETS from isatty(), ...)
+	 * are not ours at all.  Within HVIO, unknown requests get -EINVAL
+	 * below, which is what x86 KVM's kvm_arch_dev_ioctl() returns.
+	 */
+	if (_IOC_TYPE(cmd) != HVIO)
+		return -ENOTTY;
+
+	switch (cmd) {
+	case HV_GET_API_VERSION:
+		if (arg)
+			return -EINVAL;
+		return HV_API_VERSION;
+	case HV_CREATE_VM:
+		return hv_vm_create(arg);
+	case HV_CHECK_EXTENSION:
+		return hv_dev_check_extension(arg);
+	case HV_GET_VCPU_MMAP_SIZE:
+		if (arg)
+			return -EINVAL;
+		return HV_VCPU_MMAP_PAGES * PAGE_SIZE;
+	default:
+		return -EINVAL;
+	}
+}
+
+static const struct file_operations hv_chardev_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= hv_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+/* Group "kvm" and mode 0660 come from the udev rule shipped in udev/. */
+static struct miscdevice hv_dev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "hv",
+	.fops	= &hv_chardev_fops,
+	.mode	= 0660,
+};
+
+static int __init hv_init(void)
+{
+	int r;
+
+	r = hv_backend_init();
+	if (r)
+		return r;
+
+	/* Userspace can reach us from here on: register the device last. */
+	r = misc_register(&hv_dev);
+	if (r) {
+		hv_backend_exit();
+		return r;
+	}
+	return 0;
+}
+
+static void __exit hv_exit(void)
+{
+	misc_deregister(&hv_dev);
+	hv_backend_exit();
+}
+
+module_init(hv_init);
+module_exit(hv_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("The hv developers");
+MODULE_DESCRIPTION("hv: KVM-compatible hypervisor core (/dev/hv)");

@@ -33,7 +33,8 @@ install: modules
 	$(MAKE) -C $(KDIR) M=$(HV_ROOT) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) \
 		modules_install
 	depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) \
-		$(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+		$(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' \
+			$(KDIR)/include/generated/utsrelease.h)
 
 PREFIX ?= /usr
 install-headers:

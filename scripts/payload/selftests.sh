@@ -18,6 +18,10 @@ insmod $modules/hv.ko || exit 1
 insmod $modules/$backend || exit 1
 echo "hv: loaded hv.ko and $backend"
 
+# runner.sh logs to /dev/stdout, which devtmpfs does not provide.
+[ -e /dev/stdout ] || ln -s /proc/self/fd/1 /dev/stdout
+[ -e /dev/stderr ] || ln -s /proc/self/fd/2 /dev/stderr
+
 # runner.sh runs "timeout --foreground", which busybox's timeout lacks.
 rm -f /usr/bin/timeout
 cat >/usr/bin/timeout <<'EOT'

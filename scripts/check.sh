@@ -88,9 +88,14 @@ sources() {
 
 step_style() {
 	local r=0 f
+	local cp=("$KSRC/scripts/checkpatch.pl" --no-tree --strict --terse
+		  --show-types)
+	# uapi headers cannot use BIT(): it is not part of the uapi.
 	# shellcheck disable=SC2046
-	"$KSRC/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
-		-f $(sources '*.c' '*.h') | grep -v '^total:' | tee "$BUILD/checkpatch.out"
+	{
+		"${cp[@]}" -f $(sources '*.c' '*.h' '*.S' ':!*/uapi/*')
+		"${cp[@]}" --ignore BIT_MACRO -f $(sources '*/uapi/*.h')
+	} | grep -v '^total:' | tee "$BUILD/checkpatch.out"
 	if grep -q . "$BUILD/checkpatch.out"; then
 		echo "style: checkpatch --strict findings above"
 		r=1

@@ -3,7 +3,8 @@
 #
 # "make run": build hv against Debian 12's kernel, boot the x86-svm test
 # host (QEMU TCG, AMD-V with nested paging), load hv and hv-amd there and
-# run hvdemo, whose output is shown.  hv is never loaded on this machine.
+# run hvdemo, a tiny VMM whose guest prints a line.  hv is never loaded
+# on this machine.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -24,5 +25,5 @@ dmesg | grep -e "hv: " -e "hv-amd: "
 /payload/hvdemo
 EOT
 echo "hv: booting the x86-svm test host"
-exec "$HVHOST" run --host x86-svm --payload "$payload" --name run \
+exec "$HVHOST" run --timeout ${HV_RUN_TIMEOUT:-300} --host x86-svm --payload "$payload" --name run \
 	--modules "virt/hv/hv.ko arch/x86/hv/svm/hv-amd.ko"

@@ -12,15 +12,154 @@
  * extension on and off on every CPU (load, unload, CPU hotplug, reboot,
  * suspend/resume), the file descriptors and the ioctl ABI.
  *
- * Exported symbols use the prefix hv_core_: 6.1 already exports 45 symbols
- * named hv_* (Hyper-V guest support), and modpost refuses duplicates.
+ * Exported symbols must not collide with the 45 hv_* symbols that 6.1
+ * already exports for Hyper-V guest support (modpost refuses duplicates,
+ * so a collision fails the build rather than a load): registration uses
+ * hv_core_*, the rest names that Hyper-V's code has no reason to use.
  */
 #ifndef _LINUX_HV_HOST_H
 #define _LINUX_HV_HOST_H
 
+#include <linux/mmu_notifier.h>
+#include <linux/mutex.h>
+#include <linux/preempt.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/srcu.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
+#include <linux/hv.h>
+#include <asm/hv_host.h>
 
 struct module;
+struct hv_vm;
+struct hv_vcpu;
+
+/* User memory slots per VM (HV_CAP_NR_MEMSLOTS), as KVM had for years. */
+#define HV_USER_MEM_SLOTS	509
+/* Pages in one slot: bounded so that gfn arithmetic never overflows. */
+#define HV_MEM_MAX_NR_PAGES	((1ULL << 31) - 1)
+
+/**
+ * struct hv_memslot - one guest-physical range backed by user memory
+ *
+ * Immutable once published: a change makes a new slot and a new
+ * struct hv_memslots.
+ */
+struct hv_memslot {
+	u64 base_gfn;
+	u64 npages;
+	unsigned long userspace_addr;
+	u32 flags;
+	u16 id;
+};
+
+/**
+ * struct hv_memslots - the VM's slots, sorted by base_gfn
+ * @nr:		slots in use.
+ * @slots:	@nr pointers, sorted by base_gfn, non-overlapping.
+ *
+ * Readers hold hv_vm.srcu; writers hold hv_vm.slots_lock, publish a new
+ * copy and wait for readers of the old one (Documentation/virt/hv/locking.rst).
+ */
+struct hv_memslots {
+	int nr;
+	struct hv_memslot *slots[];
+};
+
+struct hv_memslot *hv_gfn_to_memslot(struct hv_vm *vm, u64 gfn);
+unsigned long hv_memslot_gfn_to_hva(const struct hv_memslot *slot, u64 gfn);
+
+/*
+ * Legend for the fields below: (c) set at creation, then constant;
+ * [s] slots_lock; [m] mmu_lock; [l] hv_vm.lock; [v] vCPU mutex;
+ * [r] SRCU readers, [s] writers; [a] atomic or READ_ONCE/WRITE_ONCE.
+ */
+
+/**
+ * struct hv_vm - one virtual machine (core part; a backend embeds it)
+ * @mm:		(c) the creator's address space, mmgrab'ed.
+ * @ops:	(c) the backend, its module pinned.
+ * @refs:	[a] the VM file and each vCPU hold one.
+ * @lock:	protects vCPU creation.
+ * @slots_lock: serializes memory slot changes.
+ * @srcu:	protects @memslots for readers.
+ * @memslots:	[r][s] the current slots.
+ * @mmu_lock:	protects the nested page tables and the invalidate state.
+ * @mmu_invalidate_seq: [m] bumped at the end of every invalidation.
+ * @mmu_invalidate_in_progress: [m] invalidations started, not ended.
+ * @mmu_invalidate_start: [m] union of the ranges (hva) being invalidated.
+ * @mmu_invalidate_end: [m] see @mmu_invalidate_start.
+ * @mmu_notifier: (c) zaps nested mappings before host pages go away.
+ * @vcpus:	[l] vCPUs by index.
+ * @nr_vcpus:	[a] vCPUs created.
+ * @dead:	[a] set when hv found the VM inconsistent: ioctls get -EIO.
+ */
+struct hv_vm {
+	struct mm_struct *mm;
+	const struct hv_backend_ops *ops;
+	refcount_t refs;
+	struct mutex lock;		/* vCPU creation */
+	struct mutex slots_lock;	/* memory slot changes */
+	struct srcu_struct srcu;
+	struct hv_memslots __rcu *memslots;
+	spinlock_t mmu_lock;		/* nested page tables */
+	unsigned long mmu_invalidate_seq;
+	long mmu_invalidate_in_progress;
+	unsigned long mmu_invalidate_start;
+	unsigned long mmu_invalidate_end;
+	struct mmu_notifier mmu_notifier;
+	struct xarray vcpus;
+	atomic_t nr_vcpus;
+	bool dead;
+	struct hv_vm_stats stats;
+};
+
+/* Where a vCPU thread is, for the request/kick protocol. */
+enum hv_vcpu_mode {
+	HV_OUTSIDE_GUEST_MODE,
+	HV_IN_GUEST_MODE,
+};
+
+/* Work a vCPU must do before its next guest entry (hv_vcpu.requests). */
+#define HV_REQ_TLB_FLUSH	0
+
+/**
+ * struct hv_vcpu - one virtual CPU (core part; a backend embeds it)
+ * @vm:		(c) its VM, on which it holds a reference.
+ * @vcpu_id:	(c) the id userspace chose (CREATE_VCPU argument).
+ * @mutex:	serializes the vCPU's ioctls.
+ * @run:	(c) the page shared with userspace (mmap offset 0).
+ * @pio_data:	(c) the PIO data page (mmap offset 1).
+ * @preempt_notifier: [v] registered while an ioctl runs on the vCPU.
+ * @cpu:	[v] the physical CPU the vCPU was last loaded on, or -1.
+ * @mode:	[a] HV_IN_GUEST_MODE between the last request check and
+ *		the guest exit; read by hv_vm_request_all().
+ * @requests:	[a] HV_REQ_* bits.
+ * @stats:	[v] counters, read without locks.
+ * @arch:	[v] architecture state.
+ */
+struct hv_vcpu {
+	struct hv_vm *vm;
+	u32 vcpu_id;
+	struct mutex mutex;		/* the vCPU's ioctls */
+	struct hv_run *run;
+	void *pio_data;
+	struct preempt_notifier preempt_notifier;
+	int cpu;
+	int mode;
+	unsigned long requests;
+	struct hv_vcpu_stats stats;
+	struct hv_vcpu_arch arch;
+};
+
+static inline bool hv_test_and_clear_request(struct hv_vcpu *vcpu, int req)
+{
+	return test_and_clear_bit(req, &vcpu->requests);
+}
+
+void hv_vm_request_all(struct hv_vm *vm, int req);
+void hv_vm_mark_dead(struct hv_vm *vm);
 
 /**
  * struct hv_backend_ops - what a hardware backend provides to the core
@@ -29,23 +168,42 @@ struct module;
  * @conflicts:	NULL-terminated names of modules that drive the same
  *		hardware ("kvm_amd").  The core refuses to register while one
  *		is loaded and refuses to let one load while registered.
+ * @vm_size:	bytes of the backend's VM, which embeds struct hv_vm first.
+ * @vcpu_size:	bytes of the backend's vCPU, which embeds struct hv_vcpu.
  * @hardware_setup:	called once, before any CPU is enabled; may sleep.
  *		Allocates per-CPU resources and hooks emergency paths.
  * @hardware_unsetup:	undoes @hardware_setup after every CPU is disabled;
  *		may sleep.  Optional.
- * @cpu_enable:	turn the extension on for the calling CPU.  Called with
- *		preemption disabled (CPU hotplug thread or syscore resume,
- *		where interrupts are off too); must not sleep.  Returns 0 or
- *		a negative errno (-EBUSY if another hypervisor owns the CPU).
+ * @cpu_enable:	turn the extension on for the calling CPU.  Runs on that
+ *		CPU with preemption disabled (hotplug thread, or syscore
+ *		resume with interrupts off too); must not sleep.  Returns 0
+ *		or a negative errno (-EBUSY if another hypervisor owns it).
  * @cpu_disable: turn the extension off on the calling CPU if @cpu_enable
  *		turned it on; same context rules.  Must be idempotent.
  * @check_extension: value of a backend-specific capability for
  *		CHECK_EXTENSION, 0 if unknown.  Optional; may sleep.
+ * @vm_init:	set up the backend part of a new VM (zeroed); may sleep.
+ * @vm_destroy:	free it; no vCPU remains.  May sleep.
+ * @vcpu_create: set up the backend part of a vCPU after the core and
+ *		arch parts; may sleep.
+ * @vcpu_free:	free it; may sleep.
+ * @vcpu_load:	the vCPU thread now runs on @cpu; preemption disabled.
+ * @vcpu_put:	the vCPU thread leaves its CPU; preemption disabled.
+ * @vcpu_run:	enter the guest once and handle the exit.  vCPU mutex held,
+ *		vCPU loaded, SRCU read lock held, preemption enabled.
+ *		Returns 1 to re-enter, 0 to return to userspace with
+ *		hv_run.exit_reason set, or a negative errno.
+ * @zap_gfn_range: remove nested mappings of [@start, @end) gfns; mmu_lock
+ *		held, must not sleep.  Returns whether anything was removed
+ *		(then the core flushes every vCPU's TLB).
+ * @arch:	architecture-specific operations (<asm/hv_host.h>).
  */
 struct hv_backend_ops {
 	const char *name;
 	struct module *owner;
 	const char *const *conflicts;
+	size_t vm_size;
+	size_t vcpu_size;
 
 	int (*hardware_setup)(void);
 	void (*hardware_unsetup)(void);
@@ -53,9 +211,34 @@ struct hv_backend_ops {
 	void (*cpu_disable)(void);
 
 	long (*check_extension)(long cap);
+
+	int (*vm_init)(struct hv_vm *vm);
+	void (*vm_destroy)(struct hv_vm *vm);
+	int (*vcpu_create)(struct hv_vcpu *vcpu);
+	void (*vcpu_free)(struct hv_vcpu *vcpu);
+	void (*vcpu_load)(struct hv_vcpu *vcpu, int cpu);
+	void (*vcpu_put)(struct hv_vcpu *vcpu);
+	int (*vcpu_run)(struct hv_vcpu *vcpu);
+	bool (*zap_gfn_range)(struct hv_vm *vm, u64 start, u64 end);
+
+	struct hv_arch_backend_ops arch;
 };
 
 int hv_core_register_backend(const struct hv_backend_ops *ops);
 void hv_core_unregister_backend(const struct hv_backend_ops *ops);
+
+/*
+ * Guest memory access for the fault path.  hv_mmu_fault_begin() returns
+ * the invalidate sequence to pass to hv_mmu_fault_retry(), which, under
+ * mmu_lock, says whether an invalidation raced with the fault so the pfn
+ * must not be installed.
+ */
+unsigned long hv_mmu_fault_begin(struct hv_vm *vm);
+bool hv_mmu_fault_retry(struct hv_vm *vm, unsigned long seq,
+			unsigned long hva);
+
+int hv_read_guest(struct hv_vm *vm, u64 gpa, void *data, unsigned long len);
+int hv_write_guest(struct hv_vm *vm, u64 gpa, const void *data,
+		   unsigned long len);
 
 #endif /* _LINUX_HV_HOST_H */

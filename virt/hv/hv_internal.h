@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Declarations shared by the files of the hv core module (hv.ko).
- * Nothing here is visible to backends: their contract is <linux/hv_host.h>.
+ * Backends see <linux/hv_host.h> only.
  */
 #ifndef _HV_INTERNAL_H
 #define _HV_INTERNAL_H
@@ -9,14 +9,34 @@
 #include <linux/fs.h>
 #include <linux/hv_host.h>
 
+/* Bounds of CREATE_VCPU (HV_CAP_MAX_VCPUS, HV_CAP_MAX_VCPU_ID). */
+#define HV_MAX_VCPUS		256
+#define HV_MAX_VCPU_IDS		1024
+
 /* hv_backend.c: the registered backend and per-CPU hardware state. */
 int hv_backend_init(void);
 void hv_backend_exit(void);
 const struct hv_backend_ops *hv_backend_get(void);
 void hv_backend_put(const struct hv_backend_ops *ops);
 
-/* hv_vm.c: VM file descriptors. */
+/* hv_vm.c: VM file descriptors and lifetime. */
 int hv_vm_create(unsigned long type);
+void hv_vm_get(struct hv_vm *vm);
+void hv_vm_put(struct hv_vm *vm);
+
+/* hv_vcpu.c: vCPU file descriptors and the run loop. */
+int hv_vcpu_create(struct hv_vm *vm, unsigned long id);
+void hv_vcpus_free(struct hv_vm *vm);
+
+/* hv_memslot.c: memory slots. */
+int hv_memslots_init(struct hv_vm *vm);
+void hv_memslots_free(struct hv_vm *vm);
+int hv_vm_set_memory_region(struct hv_vm *vm,
+			    const struct hv_userspace_memory_region *mem);
+
+/* hv_mmu.c: the MMU notifier. */
+int hv_mmu_notifier_register(struct hv_vm *vm);
+void hv_mmu_notifier_unregister(struct hv_vm *vm);
 
 /* hv_main.c: capabilities common to the system and VM fds. */
 long hv_check_extension(const struct hv_backend_ops *ops, long cap);

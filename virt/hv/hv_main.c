@@ -11,6 +11,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/preempt.h>
 #include <linux/hv.h>
 
 #include "hv_internal.h"
@@ -32,12 +33,27 @@ long hv_check_extension(const struct hv_backend_ops *ops, long cap)
 {
 	switch (cap) {
 	case HV_CAP_CHECK_EXTENSION_VM:
+	case HV_CAP_USER_MEMORY:
+	case HV_CAP_DESTROY_MEMORY_REGION_WORKS:
+	case HV_CAP_JOIN_MEMORY_REGIONS_WORKS:
+	case HV_CAP_READONLY_MEM:
+	case HV_CAP_SYNC_MMU:
+	case HV_CAP_IMMEDIATE_EXIT:
+	case HV_CAP_INTERNAL_ERROR_DATA:
 		return 1;
+	case HV_CAP_NR_MEMSLOTS:
+		return HV_USER_MEM_SLOTS;
+	case HV_CAP_NR_VCPUS:
+	case HV_CAP_MAX_VCPUS:
+		return HV_MAX_VCPUS;
+	case HV_CAP_MAX_VCPU_ID:
+		return HV_MAX_VCPU_IDS;
 	default:
-		if (ops && ops->check_extension)
-			return ops->check_extension(cap);
-		return 0;
+		break;
 	}
+	if (ops && ops->check_extension)
+		return ops->check_extension(cap);
+	return hv_arch_check_extension(cap);
 }
 
 static long hv_dev_check_extension(long cap)
@@ -100,10 +116,13 @@ static int __init hv_init(void)
 	r = hv_backend_init();
 	if (r)
 		return r;
+	/* Enables the scheduler's preempt notifier calls (a static key). */
+	preempt_notifier_inc();
 
 	/* Userspace can reach us from here on: register the device last. */
 	r = misc_register(&hv_dev);
 	if (r) {
+		preempt_notifier_dec();
 		hv_backend_exit();
 		return r;
 	}
@@ -113,6 +132,7 @@ static int __init hv_init(void)
 static void __exit hv_exit(void)
 {
 	misc_deregister(&hv_dev);
+	preempt_notifier_dec();
 	hv_backend_exit();
 }
 

@@ -2,12 +2,13 @@
 /*
  * VM file descriptors.
  *
- * A VM is an anonymous-inode file.  It lives as long as that file: the file
- * holds a reference on hv.ko (through its fops owner) and the VM one on the
- * backend module, so neither can be unloaded while a VM exists.  The VM
- * belongs to the mm that created it; ioctls from any other mm (a forked
- * child, a process the fd was passed to) get -EIO, as on KVM, because the
- * guest's memory is that mm's.
+ * A VM is an anonymous-inode file.  The file and every vCPU hold a
+ * reference on the VM, which is destroyed with the last one; the file also
+ * holds a reference on hv.ko (its fops owner) and the VM one on the backend
+ * module, so neither can be unloaded while a VM exists.  The VM belongs to
+ * the mm that created it; ioctls from any other mm (a forked child, a
+ * process the fd was passed to) get -EIO, as on KVM, because the guest's
+ * memory is that mm's.
  */
 #define pr_fmt(fmt) "hv: " fmt
 
@@ -16,41 +17,77 @@
 #include <linux/fs.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <linux/hv.h>
 
 #include "hv_internal.h"
 
+void hv_vm_get(struct hv_vm *vm)
+{
+	refcount_inc(&vm->refs);
+}
+
+static void hv_vm_destroy(struct hv_vm *vm)
+{
+	const struct hv_backend_ops *ops = vm->ops;
+	struct mm_struct *mm = vm->mm;
+
+	hv_vcpus_free(vm);
+	hv_mmu_notifier_unregister(vm);
+	ops->vm_destroy(vm);
+	hv_memslots_free(vm);
+	cleanup_srcu_struct(&vm->srcu);
+	xa_destroy(&vm->vcpus);
+	kvfree(vm);
+	hv_backend_put(ops);
+	mmdrop(mm);
+}
+
+void hv_vm_put(struct hv_vm *vm)
+{
+	if (refcount_dec_and_test(&vm->refs))
+		hv_vm_destroy(vm);
+}
+
 /**
- * struct hv_vm - one virtual machine
- * @mm:		the creator's address space (mmgrab'ed); ioctls from
- *		another mm are refused.
- * @ops:	the backend, pinned for the VM's lifetime.
+ * hv_vm_mark_dead - stop a VM hv found inconsistent
+ * @vm: the VM.
+ *
+ * Every later ioctl on the VM or its vCPUs returns -EIO; the host goes on.
  */
-struct hv_vm {
-	struct mm_struct *mm;
-	const struct hv_backend_ops *ops;
-};
+void hv_vm_mark_dead(struct hv_vm *vm)
+{
+	WRITE_ONCE(vm->dead, true);
+	hv_vm_request_all(vm, HV_REQ_TLB_FLUSH);
+}
+EXPORT_SYMBOL_GPL(hv_vm_mark_dead);
 
 static int hv_vm_release(struct inode *inode, struct file *filp)
 {
-	struct hv_vm *vm = filp->private_data;
-
-	hv_backend_put(vm->ops);
-	mmdrop(vm->mm);
-	kfree(vm);
+	hv_vm_put(filp->private_data);
 	return 0;
 }
 
 static long hv_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct hv_vm *vm = filp->private_data;
+	void __user *argp = (void __user *)arg;
 
-	if (vm->mm != current->mm)
+	if (vm->mm != current->mm || READ_ONCE(vm->dead))
 		return -EIO;
 
 	switch (cmd) {
 	case HV_CHECK_EXTENSION:
 		return hv_check_extension(vm->ops, arg);
+	case HV_CREATE_VCPU:
+		return hv_vcpu_create(vm, arg);
+	case HV_SET_USER_MEMORY_REGION: {
+		struct hv_userspace_memory_region mem;
+
+		if (copy_from_user(&mem, argp, sizeof(mem)))
+			return -EFAULT;
+		return hv_vm_set_memory_region(vm, &mem);
+	}
 	default:
 		/* What x86 KVM's kvm_arch_vm_ioctl() returns. */
 		return -ENOTTY;
@@ -65,6 +102,50 @@ static const struct file_operations hv_vm_fops = {
 	.llseek		= noop_llseek,
 };
 
+static struct hv_vm *hv_vm_alloc(const struct hv_backend_ops *ops)
+{
+	struct hv_vm *vm;
+	int r;
+
+	vm = kvzalloc(ops->vm_size, GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return ERR_PTR(-ENOMEM);
+
+	vm->ops = ops;
+	refcount_set(&vm->refs, 1);
+	mutex_init(&vm->lock);
+	mutex_init(&vm->slots_lock);
+	spin_lock_init(&vm->mmu_lock);
+	xa_init_flags(&vm->vcpus, XA_FLAGS_ALLOC);
+	mmgrab(current->mm);
+	vm->mm = current->mm;
+
+	r = init_srcu_struct(&vm->srcu);
+	if (r)
+		goto err_free_vm;
+	r = hv_memslots_init(vm);
+	if (r)
+		goto err_cleanup_srcu;
+	r = ops->vm_init(vm);
+	if (r)
+		goto err_free_slots;
+	r = hv_mmu_notifier_register(vm);
+	if (r)
+		goto err_destroy_backend;
+	return vm;
+
+err_destroy_backend:
+	ops->vm_destroy(vm);
+err_free_slots:
+	hv_memslots_free(vm);
+err_cleanup_srcu:
+	cleanup_srcu_struct(&vm->srcu);
+err_free_vm:
+	mmdrop(vm->mm);
+	kvfree(vm);
+	return ERR_PTR(r);
+}
+
 /**
  * hv_vm_create - HV_CREATE_VM
  * @type: machine type; x86 has only type 0.
@@ -74,6 +155,7 @@ static const struct file_operations hv_vm_fops = {
  */
 int hv_vm_create(unsigned long type)
 {
+	const struct hv_backend_ops *ops;
 	struct hv_vm *vm;
 	struct file *file;
 	int fd, r;
@@ -81,22 +163,20 @@ int hv_vm_create(unsigned long type)
 	if (type)
 		return -EINVAL;
 
-	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
-	if (!vm)
-		return -ENOMEM;
-
-	vm->ops = hv_backend_get();
-	if (!vm->ops) {
-		r = -ENODEV;
-		goto err_free_vm;
+	ops = hv_backend_get();
+	if (!ops)
+		return -ENODEV;
+	vm = hv_vm_alloc(ops);
+	if (IS_ERR(vm)) {
+		hv_backend_put(ops);
+		return PTR_ERR(vm);
 	}
-	mmgrab(current->mm);
-	vm->mm = current->mm;
+	/* From here hv_vm_put() releases the backend reference too. */
 
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0) {
 		r = fd;
-		goto err_put_refs;
+		goto err_put_vm;
 	}
 	file = anon_inode_getfile("hv-vm", &hv_vm_fops, vm, O_RDWR);
 	if (IS_ERR(file)) {
@@ -109,10 +189,7 @@ int hv_vm_create(unsigned long type)
 
 err_put_fd:
 	put_unused_fd(fd);
-err_put_refs:
-	mmdrop(vm->mm);
-	hv_backend_put(vm->ops);
-err_free_vm:
-	kfree(vm);
+err_put_vm:
+	hv_vm_put(vm);
 	return r;
 }

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * x86 part of the hv core <-> backend contract: the architectural vCPU
+ * state the core keeps, and the operations a backend (SVM, VMX) provides
+ * for state that lives in its hardware structure (VMCB, VMCS).
+ */
+#ifndef _ASM_X86_HV_HOST_H
+#define _ASM_X86_HV_HOST_H
+
+#include <linux/types.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
+#include <asm/hv.h>
+
+struct hv_vcpu;
+
+/* Architectural register numbers (SDM Vol. 2, 2.1.5). */
+enum hv_x86_reg {
+	HV_REG_RAX, HV_REG_RCX, HV_REG_RDX, HV_REG_RBX,
+	HV_REG_RSP, HV_REG_RBP, HV_REG_RSI, HV_REG_RDI,
+	HV_REG_R8, HV_REG_R9, HV_REG_R10, HV_REG_R11,
+	HV_REG_R12, HV_REG_R13, HV_REG_R14, HV_REG_R15,
+	HV_NR_GPRS,
+};
+
+/* An access to userspace that the next RUN completes. */
+enum hv_x86_pending {
+	HV_PENDING_NONE,
+	HV_PENDING_PIO_IN,	/* copy run->io data into RAX or memory */
+	HV_PENDING_PIO_OUT,	/* only advance RIP / string registers */
+	HV_PENDING_MMIO_READ,	/* put run->mmio.data in the register */
+	HV_PENDING_MMIO_WRITE,	/* only advance RIP */
+};
+
+/**
+ * struct hv_x86_pio - the port I/O exit being completed
+ * @port:	first port.
+ * @size:	bytes per access: 1, 2 or 4.
+ * @count:	accesses handed to userspace.
+ * @string:	INS/OUTS: data goes to or comes from guest memory.
+ * @rep:	REP prefix: RCX counts down.
+ * @addr_size:	string address size in bytes (2, 4, 8).
+ * @gva:	string: linear address of the first element.
+ * @next_rip:	RIP after the instruction.
+ */
+struct hv_x86_pio {
+	u16 port;
+	u8 size;
+	u32 count;
+	bool string;
+	bool rep;
+	u8 addr_size;
+	u64 gva;
+	u64 next_rip;
+};
+
+/**
+ * struct hv_vcpu_arch - x86 vCPU state kept by the core
+ * @regs:	general-purpose registers, by enum hv_x86_reg.  The backend
+ *		syncs RAX and RSP with its hardware structure around entry.
+ * @rip:	instruction pointer, synced likewise.
+ * @rflags:	flags, synced likewise.
+ * @xcr0:	the guest's XCR0, loaded around guest entry.
+ * @guest_fpu:	the guest's FPU/SSE/AVX state, swapped with the host's by
+ *		the kernel's guest FPU API.
+ * @pending:	an access to finish on the next RUN.
+ * @pio:	details for HV_PENDING_PIO_*.
+ * @mmio_reg:	destination register of HV_PENDING_MMIO_READ.
+ * @mmio_width:	bytes read.
+ * @mmio_dest_width: bytes of the register written.
+ * @mmio_sign_extend: MOVSX-style read.
+ * @mmio_next_rip: RIP after the MMIO instruction.
+ */
+struct hv_vcpu_arch {
+	unsigned long regs[HV_NR_GPRS];
+	unsigned long rip;
+	unsigned long rflags;
+	u64 xcr0;
+	struct fpu_guest guest_fpu;
+	enum hv_x86_pending pending;
+	struct hv_x86_pio pio;
+	int mmio_reg;
+	u8 mmio_width;
+	u8 mmio_dest_width;
+	bool mmio_sign_extend;
+	u64 mmio_next_rip;
+};
+
+/**
+ * struct hv_arch_backend_ops - x86 state held by the backend
+ * @get_sregs:	read segment, descriptor-table and control registers.
+ * @set_sregs:	write them; the core has validated @sregs.
+ * @inject_exception: make @vector (with @error_code if @has_error) pending
+ *		for the next entry.
+ *
+ * All run with the vCPU mutex held and may not sleep.
+ */
+struct hv_arch_backend_ops {
+	void (*get_sregs)(struct hv_vcpu *vcpu, struct hv_sregs *sregs);
+	void (*set_sregs)(struct hv_vcpu *vcpu, const struct hv_sregs *sregs);
+	void (*inject_exception)(struct hv_vcpu *vcpu, u8 vector,
+				 bool has_error, u32 error_code);
+};
+
+/* Counters exposed through debugfs (Documentation/virt/hv/api.rst). */
+struct hv_vm_stats {
+	u64 nested_faults;
+	u64 nested_mapped_4k;
+	u64 nested_mapped_2m;
+	u64 invalidations;
+	u64 tlb_flushes;
+};
+
+#define HV_STATS_EXIT_REASONS	64
+
+struct hv_vcpu_stats {
+	u64 entries;
+	u64 exit_reason[HV_STATS_EXIT_REASONS];	/* returns to userspace */
+	u64 io_exits;
+	u64 mmio_exits;
+	u64 halt_exits;
+	u64 signal_exits;
+	u64 cpuid_exits;
+	u64 msr_exits;
+	u64 nested_fault_exits;
+	u64 intr_exits;
+};
+
+/* x86 code of hv.ko used by the core and by backends. */
+int hv_arch_vcpu_init(struct hv_vcpu *vcpu);
+void hv_arch_vcpu_destroy(struct hv_vcpu *vcpu);
+long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
+			unsigned long arg);
+int hv_arch_vcpu_complete_pending(struct hv_vcpu *vcpu);
+long hv_arch_check_extension(long cap);
+u64 hv_arch_max_gfn(void);
+void hv_arch_load_guest_fpu(struct hv_vcpu *vcpu);
+void hv_arch_put_guest_fpu(struct hv_vcpu *vcpu);
+
+int hv_x86_handle_pio(struct hv_vcpu *vcpu, u16 port, u8 size, bool in,
+		      bool string, bool rep, u8 addr_size, u64 next_rip);
+int hv_x86_handle_mmio(struct hv_vcpu *vcpu, u64 gpa, bool write,
+		       const u8 *insn, unsigned int insn_len);
+int hv_x86_handle_cpuid(struct hv_vcpu *vcpu, u64 next_rip);
+int hv_x86_internal_error(struct hv_vcpu *vcpu, u32 suberror, int ndata,
+			  const u64 *data);
+int hv_x86_gva_to_gpa(struct hv_vcpu *vcpu, u64 gva, bool write, u64 *gpa);
+
+#endif /* _ASM_X86_HV_HOST_H */

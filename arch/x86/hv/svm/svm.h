@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Internal declarations of hv-amd.
+ */
+#ifndef _HV_SVM_H
+#define _HV_SVM_H
+
+#include <linux/hv_host.h>
+
+#include "vmcb.h"
+
+/*
+ * Legend: (c) set at creation; [m] mmu_lock; [v] vCPU mutex, or the vCPU
+ * thread with preemption disabled for per-CPU state.
+ */
+
+/**
+ * struct svm_vm - a VM on AMD-V
+ * @vm:		the core part.
+ * @npt_root:	[m] the nested PML4 (APM 15.25.3), allocated at creation.
+ */
+struct svm_vm {
+	struct hv_vm vm;
+	u64 *npt_root;
+};
+
+/* Nested page-table pages a fault may need, allocated before mmu_lock. */
+#define SVM_NPT_CACHE_PAGES	4	/* levels below a 5-level root */
+
+struct svm_npt_cache {
+	int nr;
+	void *pages[SVM_NPT_CACHE_PAGES];
+};
+
+/**
+ * struct svm_vcpu - a vCPU on AMD-V
+ * @vcpu:	the core part.
+ * @vmcb:	(c) its VMCB page.
+ * @vmcb_pa:	(c) physical address of @vmcb.
+ * @asid:	[v] ASID on @asid_cpu, valid while @asid_generation matches.
+ * @asid_cpu:	[v] the CPU @asid belongs to.
+ * @asid_generation: [v] that CPU's generation when @asid was taken.
+ * @npt_cache:	[v] pages for the next nested fault.
+ * @guest_dr:	[v] DR0-DR3 of the guest once it uses them.
+ * @guest_uses_dr: [v] the guest wrote a debug register: DR accesses are
+ *		no longer intercepted and DR0-3 are switched on entry/exit.
+ * @host_pkru:	[v] host PKRU, restored after an exit if the guest
+ *		changed it (it can set CR4.PKE without an intercept).
+ * @apic_base:	[v] IA32_APIC_BASE as userspace and the guest see it.
+ */
+struct svm_vcpu {
+	struct hv_vcpu vcpu;
+	struct vmcb *vmcb;
+	u64 vmcb_pa;
+	u32 asid;
+	int asid_cpu;
+	u64 asid_generation;
+	struct svm_npt_cache npt_cache;
+	unsigned long guest_dr[4];
+	bool guest_uses_dr;
+	u32 host_pkru;
+	u64 apic_base;
+};
+
+static inline struct svm_vm *to_svm_vm(struct hv_vm *vm)
+{
+	return container_of(vm, struct svm_vm, vm);
+}
+
+static inline struct svm_vcpu *to_svm(struct hv_vcpu *vcpu)
+{
+	return container_of(vcpu, struct svm_vcpu, vcpu);
+}
+
+/* Features of the CPU found at load (CPUID 8000_000A, APM 15.4). */
+extern bool svm_has_nrips;
+extern bool svm_has_flush_by_asid;
+extern bool svm_has_decode_assists;
+extern u32 svm_nr_asids;
+extern u64 svm_iopm_pa;
+extern u64 svm_msrpm_pa;
+
+/* svm_run.S */
+void __svm_vmrun(unsigned long *regs, u64 vmcb_pa, u64 host_save_pa);
+
+/* svm_vcpu.c */
+int svm_vcpu_create(struct hv_vcpu *vcpu);
+void svm_vcpu_free(struct hv_vcpu *vcpu);
+void svm_vcpu_load(struct hv_vcpu *vcpu, int cpu);
+void svm_vcpu_put(struct hv_vcpu *vcpu);
+int svm_vcpu_run(struct hv_vcpu *vcpu);
+void svm_vcpu_reset(struct svm_vcpu *svm);
+void svm_get_sregs(struct hv_vcpu *vcpu, struct hv_sregs *sregs);
+void svm_set_sregs(struct hv_vcpu *vcpu, const struct hv_sregs *sregs);
+void svm_inject_exception(struct hv_vcpu *vcpu, u8 vector, bool has_error,
+			  u32 error_code);
+int svm_cpu_setup(void);
+void svm_cpu_unsetup(void);
+
+/* svm_exit.c */
+int svm_handle_exit(struct svm_vcpu *svm);
+
+/* svm_npt.c */
+int svm_npt_init(struct hv_vm *vm);
+void svm_npt_destroy(struct hv_vm *vm);
+bool svm_npt_zap(struct hv_vm *vm, u64 start, u64 end);
+int svm_npt_fault(struct svm_vcpu *svm, u64 gpa, u64 error_code);
+void svm_npt_cache_free(struct svm_npt_cache *cache);
+
+#endif /* _HV_SVM_H */

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * AMD-V exit handlers, one per exit code (APM Appendix C), with KVM's
+ * return convention: > 0 enter the guest again, 0 return to userspace with
+ * hv_run.exit_reason set, < 0 an error for the RUN ioctl.  Exits hv does
+ * not handle become HV_EXIT_INTERNAL_ERROR with the exit code in
+ * internal.data[0], never a host error.
+ */
+#define pr_fmt(fmt) "hv-amd: " fmt
+
+#include <linux/hv_host.h>
+#include <asm/fpu/xcr.h>
+#include <asm/fpu/xstate.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
+#include <asm/traps.h>
+
+#include "svm.h"
+
+/* EFER bits a guest may set; it has no SVM, LMSLE or TCE (APM 3.1.7). */
+#define SVM_GUEST_EFER	(EFER_SCE | EFER_LME | EFER_NX | EFER_FFXSR)
+
+static u64 svm_next_rip(struct svm_vcpu *svm, unsigned int len)
+{
+	/* APM 15.7.1: with next-RIP save the VMCB has it for these exits. */
+	if (svm_has_nrips && svm->vmcb->control.next_rip)
+		return svm->vmcb->control.next_rip;
+	return svm->vcpu.arch.rip + len;
+}
+
+static int svm_inject_ud(struct svm_vcpu *svm)
+{
+	svm_inject_exception(&svm->vcpu, X86_TRAP_UD, false, 0);
+	return 1;
+}
+
+static int svm_inject_gp(struct svm_vcpu *svm)
+{
+	svm_inject_exception(&svm->vcpu, X86_TRAP_GP, true, 0);
+	return 1;
+}
+
+static int svm_exit_ioio(struct svm_vcpu *svm)
+{
+	u64 info = svm->vmcb->control.exit_info_1;
+	u8 size = (info >> SVM_IOIO_SIZE_SHIFT) & 7;
+	u8 asize = (info >> SVM_IOIO_ASIZE_SHIFT) & 7;
+
+	/* One-hot fields (APM 15.10.2): 1, 2 or 4 bytes; 16, 32, 64 bits. */
+	size = size == 4 ? 4 : size;
+	asize = asize == 1 ? 2 : asize == 2 ? 4 : 8;
+	return hv_x86_handle_pio(&svm->vcpu, info >> SVM_IOIO_PORT_SHIFT, size,
+				 info & SVM_IOIO_IN, info & SVM_IOIO_STR,
+				 info & SVM_IOIO_REP, asize,
+				 svm->vmcb->control.exit_info_2);
+}
+
+static int svm_exit_hlt(struct svm_vcpu *svm)
+{
+	/* No in-kernel interrupt controller: userspace waits (as KVM). */
+	svm->vcpu.arch.rip = svm_next_rip(svm, 1);
+	svm->vcpu.run->exit_reason = HV_EXIT_HLT;
+	svm->vcpu.stats.halt_exits++;
+	return 0;
+}
+
+static int svm_exit_shutdown(struct svm_vcpu *svm)
+{
+	/*
+	 * Triple fault.  The VMCB is undefined after a shutdown intercept
+	 * (APM 15.14): start from power-on state, as KVM does.
+	 */
+	svm_vcpu_reset(svm);
+	svm->vcpu.run->exit_reason = HV_EXIT_SHUTDOWN;
+	return 0;
+}
+
+static int svm_exit_cpuid(struct svm_vcpu *svm)
+{
+	return hv_x86_handle_cpuid(&svm->vcpu, svm_next_rip(svm, 2));
+}
+
+static int svm_exit_skip2(struct svm_vcpu *svm)
+{
+	/* INVD, WBINVD: caches are the host's business. */
+	svm->vcpu.arch.rip = svm_next_rip(svm, 2);
+	return 1;
+}
+
+static int svm_rdmsr(struct svm_vcpu *svm, u32 msr, u64 *data)
+{
+	struct vmcb_save *save = &svm->vmcb->save;
+
+	switch (msr) {
+	case MSR_EFER:
+		*data = save->efer & ~EFER_SVME;
+		return 0;
+	case MSR_IA32_CR_PAT:
+		*data = save->g_pat;
+		return 0;
+	case MSR_IA32_APICBASE:
+		*data = svm->apic_base;
+		return 0;
+	case MSR_IA32_TSC:
+		*data = rdtsc() + svm->vmcb->control.tsc_offset;
+		return 0;
+	default:
+		return -ENOENT;
+	}
+}
+
+/* SDM 11.12.2: PAT entries may hold memory types 0, 1, 4, 5, 6, 7. */
+static bool svm_valid_pat(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 type = pat >> (i * 8);
+
+		if (type > 7 || type == 2 || type == 3)
+			return false;
+	}
+	return true;
+}
+
+static int svm_wrmsr(struct svm_vcpu *svm, u32 msr, u64 data)
+{
+	struct vmcb_save *save = &svm->vmcb->save;
+
+	switch (msr) {
+	case MSR_EFER:
+		if (data & ~(SVM_GUEST_EFER | EFER_LMA))
+			return -EINVAL;
+		/* LME may not change while paging is on (APM 14.6.1). */
+		if ((save->cr0 & X86_CR0_PG) &&
+		    ((data ^ save->efer) & EFER_LME))
+			return -EINVAL;
+		save->efer = (data & SVM_GUEST_EFER) |
+			     (save->efer & EFER_LMA) | EFER_SVME;
+		return 0;
+	case MSR_IA32_CR_PAT:
+		if (!svm_valid_pat(data))
+			return -EINVAL;
+		save->g_pat = data;
+		return 0;
+	case MSR_IA32_APICBASE:
+		svm->apic_base = data;
+		return 0;
+	default:
+		return -ENOENT;
+	}
+}
+
+static int svm_exit_msr(struct svm_vcpu *svm)
+{
+	unsigned long *r = svm->vcpu.arch.regs;
+	u32 msr = r[HV_REG_RCX];
+	u64 data;
+
+	svm->vcpu.stats.msr_exits++;
+	if (svm->vmcb->control.exit_info_1) {
+		data = (r[HV_REG_RDX] << 32) | (u32)r[HV_REG_RAX];
+		if (svm_wrmsr(svm, msr, data))
+			return svm_inject_gp(svm);
+	} else {
+		if (svm_rdmsr(svm, msr, &data))
+			return svm_inject_gp(svm);
+		r[HV_REG_RAX] = (u32)data;
+		r[HV_REG_RDX] = data >> 32;
+	}
+	svm->vcpu.arch.rip = svm_next_rip(svm, 2);
+	return 1;
+}
+
+static int svm_exit_xsetbv(struct svm_vcpu *svm)
+{
+	unsigned long *r = svm->vcpu.arch.regs;
+	u64 xcr0 = (r[HV_REG_RDX] << 32) | (u32)r[HV_REG_RAX];
+	u64 allowed = svm->vcpu.arch.guest_fpu.fpstate->xfeatures &
+		      XFEATURE_MASK_USER_SUPPORTED;
+
+	/*
+	 * SDM XSETBV: #GP at CPL > 0, for an XCR other than 0, x87 off, AVX
+	 * without SSE, or a feature the guest's state cannot hold.
+	 */
+	if (svm->vmcb->save.cpl || (u32)r[HV_REG_RCX] ||
+	    !(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~allowed) ||
+	    ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE)))
+		return svm_inject_gp(svm);
+	svm->vcpu.arch.xcr0 = xcr0;
+	svm->vcpu.arch.rip = svm_next_rip(svm, 3);
+	return 1;
+}
+
+/*
+ * First access to a debug register: stop intercepting and switch DR0-3 on
+ * every entry and exit from now on (svm_vcpu.c); the instruction runs
+ * again, natively.
+ */
+static int svm_exit_dr(struct svm_vcpu *svm)
+{
+	svm->guest_uses_dr = true;
+	svm->vmcb->control.intercept_dr = 0;
+	return 1;
+}
+
+static int svm_exit_npf(struct svm_vcpu *svm)
+{
+	return svm_npt_fault(svm, svm->vmcb->control.exit_info_2,
+			     svm->vmcb->control.exit_info_1);
+}
+
+static int svm_exit_interrupted(struct svm_vcpu *svm)
+{
+	/* The host took the interrupt, NMI or SMI when GIF was set again. */
+	svm->vcpu.stats.intr_exits++;
+	return 1;
+}
+
+static int svm_exit_invalid(struct svm_vcpu *svm)
+{
+	struct hv_run *run = svm->vcpu.run;
+
+	/* VMRUN's consistency checks failed (APM 15.5.1). */
+	run->exit_reason = HV_EXIT_FAIL_ENTRY;
+	run->fail_entry.hardware_entry_failure_reason =
+		svm->vmcb->control.exit_code;
+	run->fail_entry.cpu = svm->asid_cpu;
+	return 0;
+}
+
+typedef int (*svm_exit_handler)(struct svm_vcpu *svm);
+
+static const svm_exit_handler svm_exit_handlers[] = {
+	[SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR7 + 8] = svm_exit_dr,
+	[SVM_EXIT_INTR]		= svm_exit_interrupted,
+	[SVM_EXIT_NMI]		= svm_exit_interrupted,
+	[SVM_EXIT_SMI]		= svm_exit_interrupted,
+	[SVM_EXIT_CPUID]	= svm_exit_cpuid,
+	[SVM_EXIT_RSM]		= svm_inject_ud,
+	[SVM_EXIT_INVD]		= svm_exit_skip2,
+	[SVM_EXIT_HLT]		= svm_exit_hlt,
+	[SVM_EXIT_INVLPGA]	= svm_inject_ud,
+	[SVM_EXIT_IOIO]		= svm_exit_ioio,
+	[SVM_EXIT_MSR]		= svm_exit_msr,
+	[SVM_EXIT_SHUTDOWN]	= svm_exit_shutdown,
+	/* No nested virtualization: SVM instructions are undefined. */
+	[SVM_EXIT_VMRUN]	= svm_inject_ud,
+	[SVM_EXIT_VMMCALL]	= svm_inject_ud,
+	[SVM_EXIT_VMLOAD]	= svm_inject_ud,
+	[SVM_EXIT_VMSAVE]	= svm_inject_ud,
+	[SVM_EXIT_STGI]		= svm_inject_ud,
+	[SVM_EXIT_CLGI]		= svm_inject_ud,
+	[SVM_EXIT_SKINIT]	= svm_inject_ud,
+	[SVM_EXIT_WBINVD]	= svm_exit_skip2,
+	[SVM_EXIT_MONITOR]	= svm_inject_ud,
+	[SVM_EXIT_MWAIT]	= svm_inject_ud,
+	[SVM_EXIT_XSETBV]	= svm_exit_xsetbv,
+	[SVM_EXIT_RDPRU]	= svm_inject_ud,
+};
+
+int svm_handle_exit(struct svm_vcpu *svm)
+{
+	u64 code = svm->vmcb->control.exit_code;
+	u64 data[2];
+
+	if (code == SVM_EXIT_NPF)
+		return svm_exit_npf(svm);
+	if (code == SVM_EXIT_INVALID)
+		return svm_exit_invalid(svm);
+	if (code < ARRAY_SIZE(svm_exit_handlers) && svm_exit_handlers[code])
+		return svm_exit_handlers[code](svm);
+
+	data[0] = code;
+	data[1] = svm->asid_cpu;
+	return hv_x86_internal_error(&svm->vcpu,
+				     HV_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON,
+				     2, data);
+}

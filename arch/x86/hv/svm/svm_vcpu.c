@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * AMD-V vCPUs: the VMCB, its state as seen by userspace, ASIDs, and the
+ * guest entry with the host state that VMRUN does not switch.
+ * References: AMD64 APM Vol. 2 (rev. 3.42), chapter 15.
+ */
+#define pr_fmt(fmt) "hv-amd: " fmt
+
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <asm/apicdef.h>
+#include <asm/debugreg.h>
+#include <asm/fpu/xcr.h>
+#include <asm/hw_breakpoint.h>
+#include <asm/io.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
+#include <asm/special_insns.h>
+
+#include "svm.h"
+#include "svm_cpu.h"
+
+/* Guest PAT at reset, SDM 11.12.4 / APM 7.8.2. */
+#define SVM_PAT_RESET		0x0007040600070406ULL
+/* An exit code no hardware exit has: VMRUN faulted (SVM was turned off). */
+#define SVM_EXIT_NONE		0xdead0000ULL
+
+static u16 svm_attrib(const struct hv_segment *s)
+{
+	u16 a = s->type & SVM_SEG_TYPE_MASK;
+
+	a |= s->s ? SVM_SEG_S : 0;
+	a |= (s->dpl & 3) << SVM_SEG_DPL_SHIFT;
+	a |= (s->present && !s->unusable) ? SVM_SEG_P : 0;
+	a |= s->avl ? SVM_SEG_AVL : 0;
+	a |= s->l ? SVM_SEG_L : 0;
+	a |= s->db ? SVM_SEG_DB : 0;
+	a |= s->g ? SVM_SEG_G : 0;
+	return a;
+}
+
+static void svm_seg_set(struct vmcb_seg *v, const struct hv_segment *s)
+{
+	v->selector = s->selector;
+	v->attrib = svm_attrib(s);
+	v->limit = s->limit;
+	v->base = s->base;
+}
+
+static void svm_seg_get(const struct vmcb_seg *v, struct hv_segment *s)
+{
+	s->base = v->base;
+	s->limit = v->limit;
+	s->selector = v->selector;
+	s->type = v->attrib & SVM_SEG_TYPE_MASK;
+	s->s = !!(v->attrib & SVM_SEG_S);
+	s->dpl = (v->attrib >> SVM_SEG_DPL_SHIFT) & 3;
+	s->present = !!(v->attrib & SVM_SEG_P);
+	s->avl = !!(v->attrib & SVM_SEG_AVL);
+	s->l = !!(v->attrib & SVM_SEG_L);
+	s->db = !!(v->attrib & SVM_SEG_DB);
+	s->g = !!(v->attrib & SVM_SEG_G);
+	s->unusable = !s->present;
+}
+
+void svm_get_sregs(struct hv_vcpu *vcpu, struct hv_sregs *s)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb_save *save = &svm->vmcb->save;
+
+	svm_seg_get(&save->cs, &s->cs);
+	svm_seg_get(&save->ds, &s->ds);
+	svm_seg_get(&save->es, &s->es);
+	svm_seg_get(&save->fs, &s->fs);
+	svm_seg_get(&save->gs, &s->gs);
+	svm_seg_get(&save->ss, &s->ss);
+	svm_seg_get(&save->tr, &s->tr);
+	svm_seg_get(&save->ldtr, &s->ldt);
+	s->gdt.base = save->gdtr.base;
+	s->gdt.limit = save->gdtr.limit;
+	s->idt.base = save->idtr.base;
+	s->idt.limit = save->idtr.limit;
+	s->cr0 = save->cr0;
+	s->cr2 = save->cr2;
+	s->cr3 = save->cr3;
+	s->cr4 = save->cr4;
+	s->cr8 = svm->vmcb->control.int_ctl & 0xf;	/* V_TPR */
+	s->efer = save->efer & ~EFER_SVME;
+	s->apic_base = svm->apic_base;
+}
+
+void svm_set_sregs(struct hv_vcpu *vcpu, const struct hv_sregs *s)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb_save *save = &svm->vmcb->save;
+
+	svm_seg_set(&save->cs, &s->cs);
+	svm_seg_set(&save->ds, &s->ds);
+	svm_seg_set(&save->es, &s->es);
+	svm_seg_set(&save->fs, &s->fs);
+	svm_seg_set(&save->gs, &s->gs);
+	svm_seg_set(&save->ss, &s->ss);
+	svm_seg_set(&save->tr, &s->tr);
+	svm_seg_set(&save->ldtr, &s->ldt);
+	save->gdtr.base = s->gdt.base;
+	save->gdtr.limit = s->gdt.limit;
+	save->idtr.base = s->idt.base;
+	save->idtr.limit = s->idt.limit;
+	/* APM 15.5.1: VMRUN takes CPL from here; it equals SS.DPL. */
+	save->cpl = s->ss.dpl & 3;
+	save->cr0 = s->cr0;
+	save->cr2 = s->cr2;
+	save->cr3 = s->cr3;
+	save->cr4 = s->cr4;
+	svm->vmcb->control.int_ctl = (svm->vmcb->control.int_ctl & ~0xfULL) |
+				     (s->cr8 & 0xf);
+	/* EFER.SVME must be set in the guest's EFER (APM 15.5.1). */
+	save->efer = s->efer | EFER_SVME;
+	svm->apic_base = s->apic_base;
+}
+
+void svm_inject_exception(struct hv_vcpu *vcpu, u8 vector, bool has_error,
+			  u32 error_code)
+{
+	u64 inj = vector | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID;
+
+	if (has_error)
+		inj |= SVM_EVTINJ_VALID_ERR | ((u64)error_code << 32);
+	to_svm(vcpu)->vmcb->control.event_inj = inj;
+}
+
+static void svm_seg_reset(struct vmcb_seg *s, u16 attrib)
+{
+	s->selector = 0;
+	s->attrib = attrib;
+	s->limit = 0xffff;
+	s->base = 0;
+}
+
+/*
+ * The VMCB of a vCPU at power-on or after a triple fault: intercepts,
+ * nested paging, and the architectural reset state (APM 14.1.3, SDM 9.1).
+ */
+void svm_vcpu_reset(struct svm_vcpu *svm)
+{
+	struct vmcb *vmcb = svm->vmcb;
+	struct vmcb_control *c = &vmcb->control;
+	struct vmcb_save *s = &vmcb->save;
+	struct hv_vcpu *vcpu = &svm->vcpu;
+
+	memset(vmcb, 0, sizeof(*vmcb));
+
+	/*
+	 * Intercepts.  Everything that could touch host state or that the
+	 * guest must not do itself exits; CR accesses run natively under
+	 * nested paging.  DR accesses exit until the guest first uses them.
+	 */
+	c->intercept_dr = 0xffffffff;
+	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI |
+			     SVM_INTERCEPT_SMI | SVM_INTERCEPT_CPUID |
+			     SVM_INTERCEPT_RSM | SVM_INTERCEPT_INVD |
+			     SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA |
+			     SVM_INTERCEPT_IOIO_PROT | SVM_INTERCEPT_MSR_PROT |
+			     SVM_INTERCEPT_SHUTDOWN;
+	/* APM 15.5.1: VMRUN fails unless the VMRUN intercept is set. */
+	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL |
+			     SVM_INTERCEPT_VMLOAD | SVM_INTERCEPT_VMSAVE |
+			     SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_WBINVD |
+			     SVM_INTERCEPT_MONITOR | SVM_INTERCEPT_MWAIT |
+			     SVM_INTERCEPT_XSETBV | SVM_INTERCEPT_RDPRU;
+	c->iopm_base_pa = svm_iopm_pa;
+	c->msrpm_base_pa = svm_msrpm_pa;
+	/*
+	 * V_INTR_MASKING: the guest's EFLAGS.IF and CR8 act on its virtual
+	 * interrupts only; host interrupts always exit (APM 15.21.1).
+	 */
+	c->int_ctl = SVM_V_INTR_MASKING;
+	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
+	c->nested_cr3 = __pa(to_svm_vm(vcpu->vm)->npt_root);
+	c->tlb_ctl = SVM_TLB_FLUSH_ALL;
+
+	svm_seg_reset(&s->cs, SVM_SEG_P | SVM_SEG_S | 0xb);
+	s->cs.selector = 0xf000;
+	s->cs.base = 0xffff0000;
+	svm_seg_reset(&s->ds, SVM_SEG_P | SVM_SEG_S | 0x3);
+	svm_seg_reset(&s->es, SVM_SEG_P | SVM_SEG_S | 0x3);
+	svm_seg_reset(&s->fs, SVM_SEG_P | SVM_SEG_S | 0x3);
+	svm_seg_reset(&s->gs, SVM_SEG_P | SVM_SEG_S | 0x3);
+	svm_seg_reset(&s->ss, SVM_SEG_P | SVM_SEG_S | 0x3);
+	svm_seg_reset(&s->gdtr, 0);
+	svm_seg_reset(&s->idtr, 0);
+	svm_seg_reset(&s->ldtr, SVM_SEG_P | 0x2);
+	svm_seg_reset(&s->tr, SVM_SEG_P | 0xb);
+	s->efer = EFER_SVME;
+	s->cr0 = X86_CR0_ET | X86_CR0_CD | X86_CR0_NW;
+	s->dr6 = DR6_RESERVED;
+	s->dr7 = 0x400;		/* DR7 reset value, SDM 17.2.4 */
+	s->g_pat = SVM_PAT_RESET;
+
+	memset(vcpu->arch.regs, 0, sizeof(vcpu->arch.regs));
+	vcpu->arch.regs[HV_REG_RDX] = 0x600;
+	vcpu->arch.rip = 0xfff0;
+	vcpu->arch.rflags = X86_EFLAGS_FIXED;
+	vcpu->arch.pending = HV_PENDING_NONE;
+	svm->apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
+			 (vcpu->vcpu_id ? 0 : MSR_IA32_APICBASE_BSP);
+	svm->asid_generation = 0;
+	svm->guest_uses_dr = false;
+	memset(svm->guest_dr, 0, sizeof(svm->guest_dr));
+}
+
+int svm_vcpu_create(struct hv_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct page *page;
+
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!page)
+		return -ENOMEM;
+	svm->vmcb = page_address(page);
+	svm->vmcb_pa = page_to_phys(page);
+	svm->asid_cpu = -1;
+	svm_vcpu_reset(svm);
+	return 0;
+}
+
+void svm_vcpu_free(struct hv_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	svm_npt_cache_free(&svm->npt_cache);
+	free_page((unsigned long)svm->vmcb);
+}
+
+/* Nothing per CPU survives a context switch: VMRUN reloads it all. */
+void svm_vcpu_load(struct hv_vcpu *vcpu, int cpu)
+{
+}
+
+void svm_vcpu_put(struct hv_vcpu *vcpu)
+{
+}
+
+/*
+ * APM 15.16: an ASID tags the guest's TLB entries on one CPU.  Take a new
+ * one when the vCPU moves or the CPU ran out and started a generation.
+ */
+static void svm_assign_asid(struct svm_vcpu *svm, int cpu)
+{
+	struct svm_cpu_data *sd = this_cpu_ptr(&svm_cpu_data);
+	struct vmcb_control *c = &svm->vmcb->control;
+
+	if (svm->asid_cpu == cpu && svm->asid_generation == sd->asid_generation)
+		return;
+	if (sd->next_asid >= svm_nr_asids) {
+		sd->asid_generation++;
+		sd->next_asid = 1;
+		c->tlb_ctl = SVM_TLB_FLUSH_ALL;
+	}
+	svm->asid = sd->next_asid++;
+	svm->asid_cpu = cpu;
+	svm->asid_generation = sd->asid_generation;
+	c->asid = svm->asid;
+	/* A recycled ASID may still tag another guest's translations. */
+	if (c->tlb_ctl == SVM_TLB_NONE)
+		c->tlb_ctl = svm_has_flush_by_asid ? SVM_TLB_FLUSH_ASID :
+						     SVM_TLB_FLUSH_ALL;
+}
+
+static void svm_flush_tlb(struct svm_vcpu *svm)
+{
+	struct vmcb_control *c = &svm->vmcb->control;
+
+	if (c->tlb_ctl == SVM_TLB_NONE)
+		c->tlb_ctl = svm_has_flush_by_asid ? SVM_TLB_FLUSH_ASID :
+						     SVM_TLB_FLUSH_ALL;
+}
+
+/*
+ * Host state VMRUN leaves to software, with GIF=0: XCR0 (APM 15.5 does
+ * not switch it), PKRU (the guest may set CR4.PKE and write it), and the
+ * debug registers once the guest uses them.
+ */
+static void svm_load_guest_state(struct svm_vcpu *svm)
+{
+	struct hv_vcpu *vcpu = &svm->vcpu;
+
+	if (boot_cpu_has(X86_FEATURE_OSXSAVE) &&
+	    vcpu->arch.xcr0 != svm_host_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->arch.xcr0);
+	if (boot_cpu_has(X86_FEATURE_OSPKE))
+		svm->host_pkru = rdpkru();
+	if (svm->guest_uses_dr) {
+		set_debugreg(svm->guest_dr[0], 0);
+		set_debugreg(svm->guest_dr[1], 1);
+		set_debugreg(svm->guest_dr[2], 2);
+		set_debugreg(svm->guest_dr[3], 3);
+	}
+}
+
+static void svm_put_guest_state(struct svm_vcpu *svm)
+{
+	struct hv_vcpu *vcpu = &svm->vcpu;
+
+	if (svm->guest_uses_dr) {
+		get_debugreg(svm->guest_dr[0], 0);
+		get_debugreg(svm->guest_dr[1], 1);
+		get_debugreg(svm->guest_dr[2], 2);
+		get_debugreg(svm->guest_dr[3], 3);
+	}
+	/* #VMEXIT leaves DR7 at its reset value; rearm host breakpoints. */
+	if (hw_breakpoint_active() || svm->guest_uses_dr)
+		hw_breakpoint_restore();
+	if (boot_cpu_has(X86_FEATURE_OSPKE) && rdpkru() != svm->host_pkru)
+		wrpkru(svm->host_pkru);
+	if (boot_cpu_has(X86_FEATURE_OSXSAVE) &&
+	    vcpu->arch.xcr0 != svm_host_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, svm_host_xcr0);
+}
+
+/**
+ * svm_vcpu_run - enter the guest once and handle the exit
+ * @vcpu: the vCPU, loaded, with its mutex and the VM's SRCU held.
+ *
+ * Return: 1 to enter again, 0 to return to userspace, or -errno.
+ */
+int svm_vcpu_run(struct hv_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb *vmcb = svm->vmcb;
+	struct svm_cpu_data *sd;
+
+	vmcb->save.rax = vcpu->arch.regs[HV_REG_RAX];
+	vmcb->save.rsp = vcpu->arch.regs[HV_REG_RSP];
+	vmcb->save.rip = vcpu->arch.rip;
+	vmcb->save.rflags = vcpu->arch.rflags;
+
+	local_irq_disable();
+	/*
+	 * Request protocol (hv_vm_request_all()): publish that we are about
+	 * to enter, then look at the requests.  A request made after this
+	 * check sees our mode and interrupts us; the interrupt stays pending
+	 * with GIF=0 and makes the guest exit right at entry.
+	 */
+	WRITE_ONCE(vcpu->mode, HV_IN_GUEST_MODE);
+	/* Order the mode before reading requests; pairs with the requester. */
+	smp_mb();
+	if (hv_test_and_clear_request(vcpu, HV_REQ_TLB_FLUSH))
+		svm_flush_tlb(svm);
+	if (need_resched() || signal_pending(current)) {
+		WRITE_ONCE(vcpu->mode, HV_OUTSIDE_GUEST_MODE);
+		local_irq_enable();
+		return 1;
+	}
+
+	svm_assign_asid(svm, smp_processor_id());
+	sd = this_cpu_ptr(&svm_cpu_data);
+
+	clgi();
+	svm_load_guest_state(svm);
+	vmcb->control.exit_code = SVM_EXIT_NONE;
+	vmcb->control.clean = 0;
+	__svm_vmrun(vcpu->arch.regs, svm->vmcb_pa, sd->host_save_pa);
+	svm_put_guest_state(svm);
+	WRITE_ONCE(vcpu->mode, HV_OUTSIDE_GUEST_MODE);
+	stgi();
+	local_irq_enable();
+
+	vcpu->arch.regs[HV_REG_RAX] = vmcb->save.rax;
+	vcpu->arch.regs[HV_REG_RSP] = vmcb->save.rsp;
+	vcpu->arch.rip = vmcb->save.rip;
+	vcpu->arch.rflags = vmcb->save.rflags;
+	vmcb->control.tlb_ctl = SVM_TLB_NONE;
+	vmcb->control.event_inj = 0;
+
+	if (unlikely(vmcb->control.exit_code == SVM_EXIT_NONE)) {
+		/* VMRUN faulted: SVM is off under us (emergency disable). */
+		hv_vm_mark_dead(vcpu->vm);
+		return -EIO;
+	}
+	return svm_handle_exit(svm);
+}

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vCPU file descriptors, the shared run page and the run loop.
+ *
+ * A vCPU is an ordinary host thread while it runs the guest: it is loaded
+ * on its CPU for the duration of an ioctl, follows context switches through
+ * a preempt notifier (the backend saves and restores per-CPU state there),
+ * leaves the guest for every host interrupt, and returns to userspace with
+ * -EINTR (exit reason HV_EXIT_INTR) when a signal is pending.
+ */
+#define pr_fmt(fmt) "hv: " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/preempt.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/hv.h>
+
+#include "hv_internal.h"
+
+/* Pages of the vCPU mapping (HV_GET_VCPU_MMAP_SIZE). */
+enum {
+	HV_VCPU_PAGE_RUN,
+	HV_VCPU_PAGE_PIO,
+	HV_VCPU_PAGE_COALESCED_MMIO,	/* an empty ring: nothing coalesces */
+	HV_VCPU_NR_PAGES,
+};
+
+static inline struct hv_vcpu *pn_to_vcpu(struct preempt_notifier *pn)
+{
+	return container_of(pn, struct hv_vcpu, preempt_notifier);
+}
+
+static void hv_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	struct hv_vcpu *vcpu = pn_to_vcpu(pn);
+
+	WRITE_ONCE(vcpu->cpu, cpu);
+	vcpu->vm->ops->vcpu_load(vcpu, cpu);
+}
+
+static void hv_sched_out(struct preempt_notifier *pn, struct task_struct *next)
+{
+	pn_to_vcpu(pn)->vm->ops->vcpu_put(pn_to_vcpu(pn));
+}
+
+static struct preempt_ops hv_preempt_ops = {
+	.sched_in = hv_sched_in,
+	.sched_out = hv_sched_out,
+};
+
+static void hv_vcpu_load(struct hv_vcpu *vcpu)
+{
+	int cpu = get_cpu();
+
+	preempt_notifier_register(&vcpu->preempt_notifier);
+	WRITE_ONCE(vcpu->cpu, cpu);
+	vcpu->vm->ops->vcpu_load(vcpu, cpu);
+	put_cpu();
+}
+
+static void hv_vcpu_put(struct hv_vcpu *vcpu)
+{
+	preempt_disable();
+	vcpu->vm->ops->vcpu_put(vcpu);
+	preempt_notifier_unregister(&vcpu->preempt_notifier);
+	preempt_enable();
+}
+
+/*
+ * HV_RUN.  Finish the access userspace just completed, then enter the
+ * guest until an exit needs userspace, a signal arrives, or an error.
+ */
+static int hv_vcpu_run(struct hv_vcpu *vcpu)
+{
+	struct hv_run *run = vcpu->run;
+	int idx, r;
+
+	run->flags = 0;
+	hv_vcpu_load(vcpu);
+	hv_arch_load_guest_fpu(vcpu);
+	idx = srcu_read_lock(&vcpu->vm->srcu);
+
+	/* KVM order: complete the pending I/O, then honour immediate_exit. */
+	r = hv_arch_vcpu_complete_pending(vcpu);
+	if (r <= 0)
+		goto out;
+	if (READ_ONCE(run->immediate_exit)) {
+		r = -EINTR;
+		goto out;
+	}
+
+	for (;;) {
+		if (signal_pending(current)) {
+			run->exit_reason = HV_EXIT_INTR;
+			vcpu->stats.signal_exits++;
+			r = -EINTR;
+			break;
+		}
+		if (need_resched()) {
+			/* Drop SRCU: a slot change may be waiting for us. */
+			srcu_read_unlock(&vcpu->vm->srcu, idx);
+			cond_resched();
+			idx = srcu_read_lock(&vcpu->vm->srcu);
+		}
+		if (READ_ONCE(vcpu->vm->dead)) {
+			r = -EIO;
+			break;
+		}
+		vcpu->stats.entries++;
+		r = vcpu->vm->ops->vcpu_run(vcpu);
+		if (r <= 0)
+			break;
+	}
+	if (!r && run->exit_reason < HV_STATS_EXIT_REASONS)
+		vcpu->stats.exit_reason[run->exit_reason]++;
+out:
+	srcu_read_unlock(&vcpu->vm->srcu, idx);
+	hv_arch_put_guest_fpu(vcpu);
+	hv_vcpu_put(vcpu);
+	return r;
+}
+
+static long hv_vcpu_ioctl(struct file *filp, unsigned int cmd,
+			  unsigned long arg)
+{
+	struct hv_vcpu *vcpu = filp->private_data;
+	long r;
+
+	if (vcpu->vm->mm != current->mm || READ_ONCE(vcpu->vm->dead))
+		return -EIO;
+	/* What KVM's kvm_vcpu_ioctl() returns for another driver's ioctl. */
+	if (unlikely(_IOC_TYPE(cmd) != HVIO))
+		return -EINVAL;
+
+	if (mutex_lock_killable(&vcpu->mutex))
+		return -EINTR;
+	switch (cmd) {
+	case HV_RUN:
+		r = -EINVAL;
+		if (arg)
+			break;
+		r = hv_vcpu_run(vcpu);
+		break;
+	default:
+		r = hv_arch_vcpu_ioctl(vcpu, cmd, arg);
+		break;
+	}
+	mutex_unlock(&vcpu->mutex);
+	return r;
+}
+
+static vm_fault_t hv_vcpu_fault(struct vm_fault *vmf)
+{
+	struct hv_vcpu *vcpu = vmf->vma->vm_file->private_data;
+	struct page *page;
+
+	switch (vmf->pgoff) {
+	case HV_VCPU_PAGE_RUN:
+		page = virt_to_page(vcpu->run);
+		break;
+	case HV_VCPU_PAGE_PIO:
+		page = virt_to_page(vcpu->pio_data);
+		break;
+	case HV_VCPU_PAGE_COALESCED_MMIO:
+		page = virt_to_page((char *)vcpu->run +
+				    HV_VCPU_PAGE_COALESCED_MMIO * PAGE_SIZE);
+		break;
+	default:
+		return VM_FAULT_SIGBUS;
+	}
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct hv_vcpu_vm_ops = {
+	.fault = hv_vcpu_fault,
+};
+
+static int hv_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	vma->vm_ops = &hv_vcpu_vm_ops;
+	return 0;
+}
+
+static int hv_vcpu_release(struct inode *inode, struct file *filp)
+{
+	struct hv_vcpu *vcpu = filp->private_data;
+
+	hv_vm_put(vcpu->vm);
+	return 0;
+}
+
+static const struct file_operations hv_vcpu_fops = {
+	.owner		= THIS_MODULE,
+	.release	= hv_vcpu_release,
+	.unlocked_ioctl	= hv_vcpu_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= hv_vcpu_mmap,
+	.llseek		= noop_llseek,
+};
+
+static void hv_vcpu_free(struct hv_vcpu *vcpu)
+{
+	vcpu->vm->ops->vcpu_free(vcpu);
+	hv_arch_vcpu_destroy(vcpu);
+	free_pages((unsigned long)vcpu->run, get_order(HV_VCPU_NR_PAGES * PAGE_SIZE));
+	kvfree(vcpu);
+}
+
+/* At VM destruction: every vCPU file is closed. */
+void hv_vcpus_free(struct hv_vm *vm)
+{
+	struct hv_vcpu *vcpu;
+	unsigned long i;
+
+	xa_for_each(&vm->vcpus, i, vcpu) {
+		xa_erase(&vm->vcpus, i);
+		hv_vcpu_free(vcpu);
+	}
+}
+
+static bool hv_vcpu_id_taken(struct hv_vm *vm, u32 id)
+{
+	struct hv_vcpu *vcpu;
+	unsigned long i;
+
+	xa_for_each(&vm->vcpus, i, vcpu)
+		if (vcpu->vcpu_id == id)
+			return true;
+	return false;
+}
+
+/**
+ * hv_vcpu_create - HV_CREATE_VCPU
+ * @vm: the VM.
+ * @id: the vCPU id (the initial APIC id on x86).
+ *
+ * Return: the vCPU file descriptor (O_CLOEXEC), -EINVAL for an id out of
+ * range or too many vCPUs, -EEXIST for an id in use, as on KVM.
+ */
+int hv_vcpu_create(struct hv_vm *vm, unsigned long id)
+{
+	struct hv_vcpu *vcpu;
+	unsigned long pages;
+	char name[24];
+	u32 index;
+	int r;
+
+	if (id >= HV_MAX_VCPU_IDS)
+		return -EINVAL;
+
+	vcpu = kvzalloc(vm->ops->vcpu_size, GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return -ENOMEM;
+	pages = __get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO,
+				 get_order(HV_VCPU_NR_PAGES * PAGE_SIZE));
+	if (!pages) {
+		r = -ENOMEM;
+		goto err_free_vcpu;
+	}
+	vcpu->run = (struct hv_run *)pages;
+	vcpu->pio_data = (void *)(pages + HV_VCPU_PAGE_PIO * PAGE_SIZE);
+	vcpu->vm = vm;
+	vcpu->vcpu_id = id;
+	vcpu->cpu = -1;
+	mutex_init(&vcpu->mutex);
+	preempt_notifier_init(&vcpu->preempt_notifier, &hv_preempt_ops);
+
+	r = hv_arch_vcpu_init(vcpu);
+	if (r)
+		goto err_free_pages;
+	r = vm->ops->vcpu_create(vcpu);
+	if (r)
+		goto err_arch_destroy;
+
+	mutex_lock(&vm->lock);
+	if (atomic_read(&vm->nr_vcpus) >= HV_MAX_VCPUS) {
+		r = -EINVAL;
+		goto err_unlock;
+	}
+	if (hv_vcpu_id_taken(vm, id)) {
+		r = -EEXIST;
+		goto err_unlock;
+	}
+	r = xa_alloc(&vm->vcpus, &index, vcpu, xa_limit_32b, GFP_KERNEL_ACCOUNT);
+	if (r)
+		goto err_unlock;
+
+	/* The file's reference on the VM; taken before the fd is visible. */
+	hv_vm_get(vm);
+	snprintf(name, sizeof(name), "hv-vcpu:%lu", id);
+	r = anon_inode_getfd(name, &hv_vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
+	if (r < 0) {
+		refcount_dec(&vm->refs);	/* the VM file still holds one */
+		xa_erase(&vm->vcpus, index);
+		goto err_unlock;
+	}
+	atomic_inc(&vm->nr_vcpus);
+	mutex_unlock(&vm->lock);
+	return r;
+
+err_unlock:
+	mutex_unlock(&vm->lock);
+	vm->ops->vcpu_free(vcpu);
+err_arch_destroy:
+	hv_arch_vcpu_destroy(vcpu);
+err_free_pages:
+	free_pages(pages, get_order(HV_VCPU_NR_PAGES * PAGE_SIZE));
+err_free_vcpu:
+	kvfree(vcpu);
+	return r;
+}

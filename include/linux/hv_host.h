@@ -224,6 +224,16 @@ struct hv_backend_ops {
 	struct hv_arch_backend_ops arch;
 };
 
+/*
+ * A backend without vcpu_run can create VMs but not vCPUs (a backend under
+ * construction): CREATE_VCPU gets -EOPNOTSUPP and no vCPU or memory
+ * capability is advertised.
+ */
+static inline bool hv_backend_runs_vcpus(const struct hv_backend_ops *ops)
+{
+	return ops->vcpu_run;
+}
+
 int hv_core_register_backend(const struct hv_backend_ops *ops);
 void hv_core_unregister_backend(const struct hv_backend_ops *ops);
 

@@ -232,7 +232,16 @@ int hv_core_register_backend(const struct hv_backend_ops *ops)
 	int r;
 
 	if (!ops->name || !ops->owner || !ops->hardware_setup ||
-	    !ops->cpu_enable || !ops->cpu_disable)
+	    !ops->cpu_enable || !ops->cpu_disable ||
+	    ops->vm_size < sizeof(struct hv_vm) || !ops->vm_init ||
+	    !ops->vm_destroy)
+		return -EINVAL;
+	/* vCPU support comes whole or not at all. */
+	if (hv_backend_runs_vcpus(ops) &&
+	    (ops->vcpu_size < sizeof(struct hv_vcpu) || !ops->vcpu_create ||
+	     !ops->vcpu_free || !ops->vcpu_load || !ops->vcpu_put ||
+	     !ops->zap_gfn_range || !ops->arch.get_sregs ||
+	     !ops->arch.set_sregs || !ops->arch.inject_exception))
 		return -EINVAL;
 
 	mutex_lock(&hv_backend_lock);

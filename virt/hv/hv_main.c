@@ -31,8 +31,12 @@
  */
 long hv_check_extension(const struct hv_backend_ops *ops, long cap)
 {
+	if (cap == HV_CAP_CHECK_EXTENSION_VM)
+		return 1;
+	if (!ops || !hv_backend_runs_vcpus(ops))
+		return 0;
+
 	switch (cap) {
-	case HV_CAP_CHECK_EXTENSION_VM:
 	case HV_CAP_USER_MEMORY:
 	case HV_CAP_DESTROY_MEMORY_REGION_WORKS:
 	case HV_CAP_JOIN_MEMORY_REGIONS_WORKS:
@@ -51,7 +55,7 @@ long hv_check_extension(const struct hv_backend_ops *ops, long cap)
 	default:
 		break;
 	}
-	if (ops && ops->check_extension)
+	if (ops->check_extension)
 		return ops->check_extension(cap);
 	return hv_arch_check_extension(cap);
 }

@@ -115,6 +115,8 @@ static void hv_memslot_zap(struct hv_vm *vm, const struct hv_memslot *slot)
 {
 	bool flush;
 
+	if (!vm->ops->zap_gfn_range)	/* no vCPU ever mapped anything */
+		return;
 	spin_lock(&vm->mmu_lock);
 	flush = vm->ops->zap_gfn_range(vm, slot->base_gfn,
 				       slot->base_gfn + slot->npages);

@@ -82,6 +82,8 @@ static bool hv_zap_hva_range(struct hv_vm *vm, unsigned long start,
 
 	lockdep_assert_held(&vm->mmu_lock);
 
+	if (!vm->ops->zap_gfn_range)
+		return false;
 	ms = srcu_dereference(vm->memslots, &vm->srcu);
 	for (i = 0; i < ms->nr; i++) {
 		struct hv_memslot *s = ms->slots[i];

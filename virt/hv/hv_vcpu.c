@@ -251,6 +251,8 @@ int hv_vcpu_create(struct hv_vm *vm, unsigned long id)
 	u32 index;
 	int r;
 
+	if (!hv_backend_runs_vcpus(vm->ops))
+		return -EOPNOTSUPP;
 	if (id >= HV_MAX_VCPU_IDS)
 		return -EINVAL;
 

@@ -164,12 +164,25 @@ static void vmx_hardware_unsetup(void)
 	vmx_free_vmxon_pages();
 }
 
+/* VMs without vCPUs until the VT-x world switch exists (hv_host.h). */
+static int vmx_vm_init(struct hv_vm *vm)
+{
+	return 0;
+}
+
+static void vmx_vm_destroy(struct hv_vm *vm)
+{
+}
+
 static const char *const vmx_conflicts[] = { "kvm_intel", NULL };
 
 static const struct hv_backend_ops vmx_backend_ops = {
 	.name			= "vmx",
 	.owner			= THIS_MODULE,
 	.conflicts		= vmx_conflicts,
+	.vm_size		= sizeof(struct hv_vm),
+	.vm_init		= vmx_vm_init,
+	.vm_destroy		= vmx_vm_destroy,
 	.hardware_setup		= vmx_hardware_setup,
 	.hardware_unsetup	= vmx_hardware_unsetup,
 	.cpu_enable		= vmx_cpu_enable,

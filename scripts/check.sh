@@ -6,8 +6,10 @@
 #
 #   scripts/check.sh [step...]     (default: all steps)
 #
-# Steps: abi build style selftests hosts runner arm64 dkms
+# Steps: abi unit build style selftests hosts runner arm64 dkms
 #   abi        ABI layout of the uapi headers against <linux/kvm.h> (here)
+#   unit       unit tests of pure kernel code (the MMIO decoder), in
+#              userspace, also under valgrind and ASan/UBSan
 #   build      modules against Debian 12's kernel, W=1 and sparse C=2, no warnings
 #   style      checkpatch --strict and SPDX lines on every source file
 #   selftests  the kselftests build (static, for the test hosts)
@@ -64,6 +66,10 @@ provision() {
 # --- steps ----------------------------------------------------------------
 step_abi() {
 	make -C tools/testing/abi check KDIR="$KDIR"
+}
+
+step_unit() {
+	make -C tools/testing/unit check
 }
 
 step_build() {
@@ -178,7 +184,7 @@ step_dkms() {
 }
 
 # --- driver ---------------------------------------------------------------
-all_steps=(abi build style selftests hosts runner arm64 dkms)
+all_steps=(abi unit build style selftests hosts runner arm64 dkms)
 [ $# -gt 0 ] && steps=("$@") || steps=("${all_steps[@]}")
 want() { [[ " ${steps[*]} " == *" $1 "* ]]; }
 
@@ -205,6 +211,7 @@ if want hosts && [ $built = 1 ]; then
 	vmx_pid=$!
 fi
 want abi && run_step abi step_abi
+want unit && run_step unit step_unit
 want style && run_step style step_style
 if want hosts; then
 	if [ $built = 1 ]; then

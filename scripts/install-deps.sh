@@ -12,6 +12,8 @@ packages=(
 	# static checks: sparse (C=2), pahole for the ABI layout test,
 	# checkpatch.pl and the kselftest framework from linux-source
 	sparse dwarves python3 perl linux-source-6.1 xz-utils
+	# unit tests under valgrind (ASan/UBSan come with gcc)
+	valgrind
 	# emulated test hosts
 	busybox-static cpio qemu-system-x86 qemu-system-arm
 	bochs bochsbios vgabios isolinux syslinux-common genisoimage

@@ -26,6 +26,7 @@ void hv_vm_put(struct hv_vm *vm);
 
 /* hv_vcpu.c: vCPU file descriptors and the run loop. */
 int hv_vcpu_create(struct hv_vm *vm, unsigned long id);
+void hv_vcpu_exit(void);
 void hv_vcpus_free(struct hv_vm *vm);
 
 /* hv_memslot.c: memory slots. */

@@ -120,13 +120,10 @@ static int __init hv_init(void)
 	r = hv_backend_init();
 	if (r)
 		return r;
-	/* Enables the scheduler's preempt notifier calls (a static key). */
-	preempt_notifier_inc();
 
 	/* Userspace can reach us from here on: register the device last. */
 	r = misc_register(&hv_dev);
 	if (r) {
-		preempt_notifier_dec();
 		hv_backend_exit();
 		return r;
 	}
@@ -136,7 +133,7 @@ static int __init hv_init(void)
 static void __exit hv_exit(void)
 {
 	misc_deregister(&hv_dev);
-	preempt_notifier_dec();
+	hv_vcpu_exit();
 	hv_backend_exit();
 }
 

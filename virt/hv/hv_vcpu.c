@@ -52,6 +52,32 @@ static struct preempt_ops hv_preempt_ops = {
 	.sched_out = hv_sched_out,
 };
 
+/*
+ * The scheduler calls preempt notifiers behind a static key.  It is
+ * enabled at the first vCPU and stays enabled until hv.ko unloads: code
+ * patching of such a hot branch is not free, and under emulation (QEMU
+ * TCG) it has been seen to hang a CPU, so hv does it at most twice.
+ */
+static DEFINE_MUTEX(hv_preempt_key_lock);
+static bool hv_preempt_key_on;
+
+static void hv_preempt_key_enable(void)
+{
+	mutex_lock(&hv_preempt_key_lock);
+	if (!hv_preempt_key_on) {
+		preempt_notifier_inc();
+		hv_preempt_key_on = true;
+	}
+	mutex_unlock(&hv_preempt_key_lock);
+}
+
+/* At module exit: no vCPU exists any more. */
+void hv_vcpu_exit(void)
+{
+	if (hv_preempt_key_on)
+		preempt_notifier_dec();
+}
+
 static void hv_vcpu_load(struct hv_vcpu *vcpu)
 {
 	int cpu = get_cpu();
@@ -255,6 +281,7 @@ int hv_vcpu_create(struct hv_vm *vm, unsigned long id)
 		return -EOPNOTSUPP;
 	if (id >= HV_MAX_VCPU_IDS)
 		return -EINVAL;
+	hv_preempt_key_enable();
 
 	vcpu = kvzalloc(vm->ops->vcpu_size, GFP_KERNEL_ACCOUNT);
 	if (!vcpu)

@@ -145,8 +145,8 @@ int hv_x86_gva_to_gpa(struct hv_vcpu *vcpu, u64 gva, bool write, u64 *gpa)
 }
 EXPORT_SYMBOL_GPL(hv_x86_gva_to_gpa);
 
-static int hv_x86_copy_linear(struct hv_vcpu *vcpu, u64 gva, void *data,
-			      unsigned int len, bool write)
+int hv_x86_copy_linear(struct hv_vcpu *vcpu, u64 gva, void *data,
+		       unsigned int len, bool write)
 {
 	while (len) {
 		unsigned int n = min_t(unsigned int, len,
@@ -249,17 +249,8 @@ int hv_arch_vcpu_complete_pending(struct hv_vcpu *vcpu)
 		else
 			vcpu->arch.rip = pio->next_rip;
 		break;
-	case HV_PENDING_MMIO_READ:
-		memcpy(&val, vcpu->run->mmio.data, vcpu->arch.mmio_width);
-		if (vcpu->arch.mmio_sign_extend)
-			val = sign_extend64(val, vcpu->arch.mmio_width * 8 - 1);
-		hv_x86_write_reg(vcpu, vcpu->arch.mmio_reg,
-				 vcpu->arch.mmio_dest_width, val);
-		vcpu->arch.rip = vcpu->arch.mmio_next_rip;
-		break;
-	case HV_PENDING_MMIO_WRITE:
-		vcpu->arch.rip = vcpu->arch.mmio_next_rip;
-		break;
+	case HV_PENDING_MMIO:
+		return hv_x86_complete_mmio(vcpu);
 	}
 	return 1;
 }

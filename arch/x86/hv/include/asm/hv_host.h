@@ -12,10 +12,13 @@
 #include <asm/fpu/types.h>
 #include <asm/hv.h>
 
+/* The MMIO instruction emulator's state, embedded in the vCPU. */
+#include "../../emulate.h"
+
 struct hv_vcpu;
 
 /* Architectural register numbers (SDM Vol. 2, 2.1.5). */
-enum hv_x86_reg {
+enum hv_gpr {
 	HV_REG_RAX, HV_REG_RCX, HV_REG_RDX, HV_REG_RBX,
 	HV_REG_RSP, HV_REG_RBP, HV_REG_RSI, HV_REG_RDI,
 	HV_REG_R8, HV_REG_R9, HV_REG_R10, HV_REG_R11,
@@ -28,8 +31,7 @@ enum hv_x86_pending {
 	HV_PENDING_NONE,
 	HV_PENDING_PIO_IN,	/* copy run->io data into RAX or memory */
 	HV_PENDING_PIO_OUT,	/* only advance RIP / string registers */
-	HV_PENDING_MMIO_READ,	/* put run->mmio.data in the register */
-	HV_PENDING_MMIO_WRITE,	/* only advance RIP */
+	HV_PENDING_MMIO,	/* complete the instruction in arch.mmio */
 };
 
 /**
@@ -56,7 +58,7 @@ struct hv_x86_pio {
 
 /**
  * struct hv_vcpu_arch - x86 vCPU state kept by the core
- * @regs:	general-purpose registers, by enum hv_x86_reg.  The backend
+ * @regs:	general-purpose registers, by enum hv_gpr.  The backend
  *		syncs RAX and RSP with its hardware structure around entry.
  * @rip:	instruction pointer, synced likewise.
  * @rflags:	flags, synced likewise.
@@ -65,11 +67,8 @@ struct hv_x86_pio {
  *		the kernel's guest FPU API.
  * @pending:	an access to finish on the next RUN.
  * @pio:	details for HV_PENDING_PIO_*.
- * @mmio_reg:	destination register of HV_PENDING_MMIO_READ.
- * @mmio_width:	bytes read.
- * @mmio_dest_width: bytes of the register written.
- * @mmio_sign_extend: MOVSX-style read.
- * @mmio_next_rip: RIP after the MMIO instruction.
+ * @mmio:	the instruction behind the pending MMIO exit.
+ * @mmio_gpa:	its guest-physical address.
  */
 struct hv_vcpu_arch {
 	unsigned long regs[HV_NR_GPRS];
@@ -79,11 +78,8 @@ struct hv_vcpu_arch {
 	struct fpu_guest guest_fpu;
 	enum hv_x86_pending pending;
 	struct hv_x86_pio pio;
-	int mmio_reg;
-	u8 mmio_width;
-	u8 mmio_dest_width;
-	bool mmio_sign_extend;
-	u64 mmio_next_rip;
+	struct hv_x86_mmio mmio;
+	u64 mmio_gpa;
 };
 
 /**

@@ -10,9 +10,17 @@
  * host's goes to and comes back from a per-CPU save area.
  *
  * Called with GIF=0 and interrupts disabled.
+ *
+ * After the exit, before any RET, the host's speculation defences are
+ * restored the way the kernel chose them: the return stack buffer is
+ * refilled (the guest may have poisoned it), return predictions are
+ * untrained against RETBleed, and an IBPB is issued where the kernel
+ * asked for one on VM exit (SRSO).  SPEC_CTRL needs no switch: the guest
+ * cannot write it (its MSR exits), so the host's value stays in force.
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
+#include <asm/nospec-branch.h>
 
 /* Offsets in the register array, by architectural register number. */
 #define REG_RCX		(1 * 8)
@@ -96,6 +104,11 @@ SYM_FUNC_START(__svm_vmrun)
 	mov	(%rsp), %rax
 6:	vmload	%rax
 7:
+#ifdef CONFIG_RETPOLINE
+	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RETPOLINE
+#endif
+	UNTRAIN_RET
+	ALTERNATIVE "", "call entry_ibpb", X86_FEATURE_IBPB_ON_VMEXIT
 	/* Leave no guest value in a register the host does not restore. */
 	xor	%ecx, %ecx
 	xor	%edx, %edx

@@ -94,6 +94,8 @@ unsigned long hv_memslot_gfn_to_hva(const struct hv_memslot *slot, u64 gfn);
  * @vcpus:	[l] vCPUs by index.
  * @nr_vcpus:	[a] vCPUs created.
  * @dead:	[a] set when hv found the VM inconsistent: ioctls get -EIO.
+ * @stats:	[a] counters, read without locks through debugfs.
+ * @debugfs:	(c) the VM's debugfs directory, or an error pointer.
  */
 struct hv_vm {
 	struct mm_struct *mm;
@@ -113,6 +115,7 @@ struct hv_vm {
 	atomic_t nr_vcpus;
 	bool dead;
 	struct hv_vm_stats stats;
+	struct dentry *debugfs;
 };
 
 /* Where a vCPU thread is, for the request/kick protocol. */

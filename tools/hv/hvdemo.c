@@ -46,6 +46,23 @@ static const struct {
 	{ "IRQCHIP", HV_CAP_IRQCHIP },
 };
 
+/* hv's counters for this VM's vCPU 0, when debugfs is mounted. */
+static void print_stats(int vm)
+{
+	char path[64], line[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/hv/%d-%d/vcpu0",
+		 getpid(), vm);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	printf("hvdemo: %s:\n", path);
+	while (fgets(line, sizeof(line), f))
+		printf("hvdemo:   %s", line);
+	fclose(f);
+}
+
 static void die(const char *what)
 {
 	fprintf(stderr, "hvdemo: %s: %s\n", what, strerror(errno));
@@ -129,5 +146,6 @@ int main(void)
 	}
 	printf("hvdemo: the guest halted after %lu exits to userspace\n",
 	       exits);
+	print_stats(vm);
 	return 0;
 }

@@ -39,6 +39,13 @@ int hv_vm_set_memory_region(struct hv_vm *vm,
 int hv_mmu_notifier_register(struct hv_vm *vm);
 void hv_mmu_notifier_unregister(struct hv_vm *vm);
 
+/* hv_stats.c: counters in debugfs. */
+void hv_stats_init(void);
+void hv_stats_exit(void);
+void hv_stats_vm_init(struct hv_vm *vm, int fd);
+void hv_stats_vm_destroy(struct hv_vm *vm);
+void hv_stats_vcpu_init(struct hv_vcpu *vcpu);
+
 /* hv_main.c: capabilities common to the system and VM fds. */
 long hv_check_extension(const struct hv_backend_ops *ops, long cap);
 

@@ -120,10 +120,12 @@ static int __init hv_init(void)
 	r = hv_backend_init();
 	if (r)
 		return r;
+	hv_stats_init();
 
 	/* Userspace can reach us from here on: register the device last. */
 	r = misc_register(&hv_dev);
 	if (r) {
+		hv_stats_exit();
 		hv_backend_exit();
 		return r;
 	}
@@ -134,6 +136,7 @@ static void __exit hv_exit(void)
 {
 	misc_deregister(&hv_dev);
 	hv_vcpu_exit();
+	hv_stats_exit();
 	hv_backend_exit();
 }
 

@@ -330,6 +330,7 @@ int hv_vcpu_create(struct hv_vm *vm, unsigned long id)
 		goto err_unlock;
 	}
 	atomic_inc(&vm->nr_vcpus);
+	hv_stats_vcpu_init(vcpu);
 	mutex_unlock(&vm->lock);
 	return r;
 

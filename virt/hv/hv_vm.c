@@ -32,6 +32,7 @@ static void hv_vm_destroy(struct hv_vm *vm)
 	const struct hv_backend_ops *ops = vm->ops;
 	struct mm_struct *mm = vm->mm;
 
+	hv_stats_vm_destroy(vm);
 	hv_vcpus_free(vm);
 	hv_mmu_notifier_unregister(vm);
 	ops->vm_destroy(vm);
@@ -183,6 +184,7 @@ int hv_vm_create(unsigned long type)
 		r = PTR_ERR(file);
 		goto err_put_fd;
 	}
+	hv_stats_vm_init(vm, fd);
 	/* The VM is complete: publish the fd last, it cannot be taken back. */
 	fd_install(fd, file);
 	return fd;

@@ -256,6 +256,7 @@ int svm_npt_fault(struct svm_vcpu *svm, u64 gpa, u64 error_code)
 	int level, r;
 
 	svm->vcpu.stats.nested_fault_exits++;
+	vm->stats.nested_faults++;
 	slot = hv_gfn_to_memslot(vm, gfn);
 	if (!slot)
 		return npt_mmio(svm, gpa, write, fetch);

@@ -20,13 +20,16 @@
 #ifndef _LINUX_HV_HOST_H
 #define _LINUX_HV_HOST_H
 
+#include <linux/context_tracking.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
 #include <linux/preempt.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
+#include <linux/rcupdate.h>
 #include <linux/srcu.h>
 #include <linux/types.h>
+#include <linux/vtime.h>
 #include <linux/xarray.h>
 #include <linux/hv.h>
 #include <asm/hv_host.h>
@@ -235,6 +238,25 @@ struct hv_backend_ops {
 static inline bool hv_backend_runs_vcpus(const struct hv_backend_ops *ops)
 {
 	return ops->vcpu_run;
+}
+
+/*
+ * Around the world switch, with interrupts off: account the time to the
+ * guest (PF_VCPU, or vtime), and tell RCU the CPU is in a quiescent state
+ * (context tracking's guest state where it is enabled).  Nothing between
+ * the two may use RCU or tracing.
+ */
+static __always_inline void hv_guest_enter_irqoff(void)
+{
+	vtime_account_guest_enter();
+	if (!context_tracking_guest_enter())
+		rcu_virt_note_context_switch(smp_processor_id());
+}
+
+static __always_inline void hv_guest_exit_irqoff(void)
+{
+	context_tracking_guest_exit();
+	vtime_account_guest_exit();
 }
 
 int hv_core_register_backend(const struct hv_backend_ops *ops);

@@ -364,7 +364,9 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	svm_load_guest_state(svm);
 	vmcb->control.exit_code = SVM_EXIT_NONE;
 	vmcb->control.clean = 0;
+	hv_guest_enter_irqoff();
 	__svm_vmrun(vcpu->arch.regs, svm->vmcb_pa, sd->host_save_pa);
+	hv_guest_exit_irqoff();
 	svm_put_guest_state(svm);
 	WRITE_ONCE(vcpu->mode, HV_OUTSIDE_GUEST_MODE);
 	stgi();

@@ -137,6 +137,7 @@ enum hv_vcpu_mode {
  * @mutex:	serializes the vCPU's ioctls.
  * @run:	(c) the page shared with userspace (mmap offset 0).
  * @pio_data:	(c) the PIO data page (mmap offset 1).
+ * @coalesced_mmio_ring: (c) an empty coalesced-MMIO ring (mmap offset 2).
  * @preempt_notifier: [v] registered while an ioctl runs on the vCPU.
  * @cpu:	[v] the physical CPU the vCPU was last loaded on, or -1.
  * @mode:	[a] HV_IN_GUEST_MODE between the last request check and
@@ -151,6 +152,7 @@ struct hv_vcpu {
 	struct mutex mutex;		/* the vCPU's ioctls */
 	struct hv_run *run;
 	void *pio_data;
+	void *coalesced_mmio_ring;
 	struct preempt_notifier preempt_notifier;
 	int cpu;
 	int mode;
@@ -244,7 +246,10 @@ static inline bool hv_backend_runs_vcpus(const struct hv_backend_ops *ops)
  * Around the world switch, with interrupts off: account the time to the
  * guest (PF_VCPU, or vtime), and tell RCU the CPU is in a quiescent state
  * (context tracking's guest state where it is enabled).  Nothing between
- * the two may use RCU or tracing.
+ * hv_guest_enter_irqoff() and hv_guest_exit_irqoff() may use RCU or
+ * tracing.  hv_guest_timing_exit_irqoff() ends the guest time after the
+ * host took the interrupts pending at the exit, so that the tick which
+ * interrupted the guest is counted as guest time.
  */
 static __always_inline void hv_guest_enter_irqoff(void)
 {
@@ -256,6 +261,10 @@ static __always_inline void hv_guest_enter_irqoff(void)
 static __always_inline void hv_guest_exit_irqoff(void)
 {
 	context_tracking_guest_exit();
+}
+
+static __always_inline void hv_guest_timing_exit_irqoff(void)
+{
 	vtime_account_guest_exit();
 }
 

@@ -192,8 +192,7 @@ static vm_fault_t hv_vcpu_fault(struct vm_fault *vmf)
 		page = virt_to_page(vcpu->pio_data);
 		break;
 	case HV_VCPU_PAGE_COALESCED_MMIO:
-		page = virt_to_page((char *)vcpu->run +
-				    HV_VCPU_PAGE_COALESCED_MMIO * PAGE_SIZE);
+		page = virt_to_page(vcpu->coalesced_mmio_ring);
 		break;
 	default:
 		return VM_FAULT_SIGBUS;
@@ -230,11 +229,33 @@ static const struct file_operations hv_vcpu_fops = {
 	.llseek		= noop_llseek,
 };
 
+/*
+ * The pages userspace maps are separate order-0 allocations: the mmap
+ * fault handler takes a reference on each, and a tail page of a
+ * higher-order allocation has no reference count of its own.
+ */
+static int hv_vcpu_alloc_pages(struct hv_vcpu *vcpu)
+{
+	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	vcpu->pio_data = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	vcpu->coalesced_mmio_ring = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (vcpu->run && vcpu->pio_data && vcpu->coalesced_mmio_ring)
+		return 0;
+	return -ENOMEM;
+}
+
+static void hv_vcpu_free_pages(struct hv_vcpu *vcpu)
+{
+	free_page((unsigned long)vcpu->coalesced_mmio_ring);
+	free_page((unsigned long)vcpu->pio_data);
+	free_page((unsigned long)vcpu->run);
+}
+
 static void hv_vcpu_free(struct hv_vcpu *vcpu)
 {
 	vcpu->vm->ops->vcpu_free(vcpu);
 	hv_arch_vcpu_destroy(vcpu);
-	free_pages((unsigned long)vcpu->run, get_order(HV_VCPU_NR_PAGES * PAGE_SIZE));
+	hv_vcpu_free_pages(vcpu);
 	kvfree(vcpu);
 }
 
@@ -272,7 +293,6 @@ static bool hv_vcpu_id_taken(struct hv_vm *vm, u32 id)
 int hv_vcpu_create(struct hv_vm *vm, unsigned long id)
 {
 	struct hv_vcpu *vcpu;
-	unsigned long pages;
 	char name[24];
 	u32 index;
 	int r;
@@ -286,14 +306,9 @@ int hv_vcpu_create(struct hv_vm *vm, unsigned long id)
 	vcpu = kvzalloc(vm->ops->vcpu_size, GFP_KERNEL_ACCOUNT);
 	if (!vcpu)
 		return -ENOMEM;
-	pages = __get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO,
-				 get_order(HV_VCPU_NR_PAGES * PAGE_SIZE));
-	if (!pages) {
-		r = -ENOMEM;
-		goto err_free_vcpu;
-	}
-	vcpu->run = (struct hv_run *)pages;
-	vcpu->pio_data = (void *)(pages + HV_VCPU_PAGE_PIO * PAGE_SIZE);
+	r = hv_vcpu_alloc_pages(vcpu);
+	if (r)
+		goto err_free_pages;
 	vcpu->vm = vm;
 	vcpu->vcpu_id = id;
 	vcpu->cpu = -1;
@@ -340,8 +355,7 @@ err_unlock:
 err_arch_destroy:
 	hv_arch_vcpu_destroy(vcpu);
 err_free_pages:
-	free_pages(pages, get_order(HV_VCPU_NR_PAGES * PAGE_SIZE));
-err_free_vcpu:
+	hv_vcpu_free_pages(vcpu);
 	kvfree(vcpu);
 	return r;
 }

@@ -261,7 +261,7 @@ static const svm_exit_handler svm_exit_handlers[] = {
 
 int svm_handle_exit(struct svm_vcpu *svm)
 {
-	u64 code = svm->vmcb->control.exit_code;
+	u32 code = svm->vmcb->control.exit_code;
 	u64 data[2];
 
 	if (code == SVM_EXIT_NPF)

@@ -26,7 +26,7 @@
 /* Guest PAT at reset, SDM 11.12.4 / APM 7.8.2. */
 #define SVM_PAT_RESET		0x0007040600070406ULL
 /* An exit code no hardware exit has: VMRUN faulted (SVM was turned off). */
-#define SVM_EXIT_NONE		0xdead0000ULL
+#define SVM_EXIT_NONE		0xdead0000U
 
 static u16 svm_attrib(const struct hv_segment *s)
 {
@@ -365,11 +365,23 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	vmcb->control.exit_code = SVM_EXIT_NONE;
 	vmcb->control.clean = 0;
 	hv_guest_enter_irqoff();
+	/*
+	 * With V_INTR_MASKING, RFLAGS.IF at VMRUN masks physical interrupts
+	 * for the whole guest run (APM 15.21.1): set it, or host interrupts
+	 * (and the IPIs that kick vCPUs) never make the guest exit.  GIF=0
+	 * keeps the host from taking any meanwhile.
+	 */
+	raw_local_irq_enable();
 	__svm_vmrun(vcpu->arch.regs, svm->vmcb_pa, sd->host_save_pa);
+	raw_local_irq_disable();
 	hv_guest_exit_irqoff();
 	svm_put_guest_state(svm);
 	WRITE_ONCE(vcpu->mode, HV_OUTSIDE_GUEST_MODE);
 	stgi();
+	/* Take the interrupt that made the guest exit, still as guest time. */
+	local_irq_enable();
+	local_irq_disable();
+	hv_guest_timing_exit_irqoff();
 	local_irq_enable();
 
 	vcpu->arch.regs[HV_REG_RAX] = vmcb->save.rax;

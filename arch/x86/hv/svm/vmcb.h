@@ -68,7 +68,11 @@
 #define SVM_EXIT_XSETBV		0x08d
 #define SVM_EXIT_RDPRU		0x08e
 #define SVM_EXIT_NPF		0x400
-#define SVM_EXIT_INVALID	((u64)-1)
+/*
+ * -1 in EXITCODE.  Codes fit in 32 bits; only the low half is compared,
+ * since not every implementation (QEMU's) writes the high half.
+ */
+#define SVM_EXIT_INVALID	0xffffffffU
 
 /* IOIO exit information 1, APM 15.10.2 Figure 15-2. */
 #define SVM_IOIO_IN		BIT(0)
@@ -116,7 +120,8 @@ struct vmcb_control {
 	u8 reserved_2[3];
 	u64 int_ctl;			/* 0x060 */
 	u64 int_state;			/* 0x068 */
-	u64 exit_code;			/* 0x070 */
+	u32 exit_code;			/* 0x070 */
+	u32 exit_code_hi;		/* 0x074 */
 	u64 exit_info_1;		/* 0x078 */
 	u64 exit_info_2;		/* 0x080 */
 	u64 exit_int_info;		/* 0x088 */

@@ -14,6 +14,13 @@ else
 	echo "hv: this CPU has neither SVM nor VMX" >&2
 	exit 1
 fi
+# Swap for the page-out tests: 256 MiB of compressed RAM.
+if modprobe zram num_devices=1 2>/dev/null &&
+	echo 256M >/sys/block/zram0/disksize && mkswap /dev/zram0 >/dev/null &&
+	swapon /dev/zram0; then
+	echo "hv: swap on zram0"
+fi
+
 insmod $modules/hv.ko || exit 1
 insmod $modules/$backend || exit 1
 echo "hv: loaded hv.ko and $backend"

@@ -94,7 +94,7 @@ static long hv_dev_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 			return -EINVAL;
 		return HV_VCPU_MMAP_PAGES * PAGE_SIZE;
 	default:
-		return -EINVAL;
+		return hv_arch_dev_ioctl(cmd, arg);
 	}
 }
 

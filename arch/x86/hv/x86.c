@@ -31,6 +31,7 @@ int hv_arch_vcpu_init(struct hv_vcpu *vcpu)
 
 void hv_arch_vcpu_destroy(struct hv_vcpu *vcpu)
 {
+	hv_x86_cpuid_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->arch.guest_fpu);
 }
 
@@ -45,9 +46,26 @@ void hv_arch_put_guest_fpu(struct hv_vcpu *vcpu)
 	fpu_swap_kvm_fpstate(&vcpu->arch.guest_fpu, false);
 }
 
+/* Capabilities of the x86 code, for a backend that runs vCPUs. */
 long hv_arch_check_extension(long cap)
 {
-	return 0;
+	switch (cap) {
+	case HV_CAP_EXT_CPUID:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* System ioctls of the x86 code; unknown ones get KVM's -EINVAL. */
+long hv_arch_dev_ioctl(unsigned int cmd, unsigned long arg)
+{
+	switch (cmd) {
+	case HV_GET_SUPPORTED_CPUID:
+		return hv_x86_get_supported_cpuid((void __user *)arg);
+	default:
+		return -EINVAL;
+	}
 }
 
 u64 hv_arch_max_gfn(void)
@@ -332,27 +350,3 @@ int hv_x86_handle_pio(struct hv_vcpu *vcpu, u16 port, u8 size, bool in,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(hv_x86_handle_pio);
-
-/**
- * hv_x86_handle_cpuid - CPUID in the guest
- * @vcpu: the vCPU.
- * @next_rip: RIP after CPUID.
- *
- * Until HV_SET_CPUID2 exists, the guest sees no CPUID leaves: every leaf
- * reads as zeros, as on KVM for a vCPU whose CPUID was never set.
- *
- * Return: 1 (re-enter the guest).
- */
-int hv_x86_handle_cpuid(struct hv_vcpu *vcpu, u64 next_rip)
-{
-	unsigned long *r = vcpu->arch.regs;
-
-	r[HV_REG_RAX] = 0;
-	r[HV_REG_RBX] = 0;
-	r[HV_REG_RCX] = 0;
-	r[HV_REG_RDX] = 0;
-	vcpu->arch.rip = next_rip;
-	vcpu->stats.cpuid_exits++;
-	return 1;
-}
-EXPORT_SYMBOL_GPL(hv_x86_handle_cpuid);

@@ -16,4 +16,15 @@ int hv_x86_copy_linear(struct hv_vcpu *vcpu, u64 gva, void *data,
 		       unsigned int len, bool write);
 int hv_x86_complete_mmio(struct hv_vcpu *vcpu);
 
+/* x86_cpuid.c */
+enum { HV_CPUID_EAX, HV_CPUID_EBX, HV_CPUID_ECX, HV_CPUID_EDX };
+long hv_x86_get_supported_cpuid(struct hv_cpuid2 __user *argp);
+long hv_x86_cpuid_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
+			void __user *argp);
+void hv_x86_cpuid_free(struct hv_vcpu *vcpu);
+bool hv_x86_guest_has(const struct hv_vcpu *vcpu, u32 function, u32 index,
+		      int reg, u32 bit);
+u64 hv_x86_guest_xcr0_allowed(const struct hv_vcpu *vcpu);
+u64 hv_x86_supported_xcr0(void);
+
 #endif /* _HV_X86_H */

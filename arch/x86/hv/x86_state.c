@@ -15,15 +15,29 @@
 #include "x86.h"
 
 /*
- * CR4 bits a guest may have.  The guest's CPUID is not configurable yet
- * (HV_SET_CPUID2), so, as KVM does for a vCPU without CPUID, the bits of
- * optional features (OSXSAVE, SMEP, SMAP, FSGSBASE, PKE, LA57, UMIP, PCIDE)
- * are reserved, and VMXE always is on AMD (SDM/APM: CR4 in 3.1.3/2.5.3).
+ * CR4 bits a guest may have (SDM 2.5): the architectural ones, plus those
+ * of optional features its CPUID has (HV_SET_CPUID2), as KVM's
+ * kvm_is_valid_cr4().  PKE, LA57, UMIP, PCIDE and VMXE are never offered.
  */
 #define HV_CR4_ALLOWED	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD |	\
 			 X86_CR4_DE | X86_CR4_PSE | X86_CR4_PAE |	\
 			 X86_CR4_MCE | X86_CR4_PGE | X86_CR4_PCE |	\
 			 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
+
+static u64 hv_x86_cr4_allowed(const struct hv_vcpu *vcpu)
+{
+	u64 allowed = HV_CR4_ALLOWED;
+
+	if (hv_x86_guest_has(vcpu, 1, 0, HV_CPUID_ECX, BIT(26)))
+		allowed |= X86_CR4_OSXSAVE;
+	if (hv_x86_guest_has(vcpu, 7, 0, HV_CPUID_EBX, BIT(0)))
+		allowed |= X86_CR4_FSGSBASE;
+	if (hv_x86_guest_has(vcpu, 7, 0, HV_CPUID_EBX, BIT(7)))
+		allowed |= X86_CR4_SMEP;
+	if (hv_x86_guest_has(vcpu, 7, 0, HV_CPUID_EBX, BIT(20)))
+		allowed |= X86_CR4_SMAP;
+	return allowed;
+}
 
 static bool hv_x86_valid_cr0(u64 cr0)
 {
@@ -36,7 +50,8 @@ static bool hv_x86_valid_cr0(u64 cr0)
 	return true;
 }
 
-static bool hv_x86_valid_sregs(const struct hv_sregs *s)
+static bool hv_x86_valid_sregs(const struct hv_vcpu *vcpu,
+			       const struct hv_sregs *s)
 {
 	if ((s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG)) {
 		/* 64-bit mode: PAE and LMA are required (APM 14.6). */
@@ -47,7 +62,7 @@ static bool hv_x86_valid_sregs(const struct hv_sregs *s)
 	} else if ((s->efer & EFER_LMA) || s->cs.l) {
 		return false;
 	}
-	return !(s->cr4 & ~HV_CR4_ALLOWED) && hv_x86_valid_cr0(s->cr0);
+	return !(s->cr4 & ~hv_x86_cr4_allowed(vcpu)) && hv_x86_valid_cr0(s->cr0);
 }
 
 static int hv_x86_get_regs(struct hv_vcpu *vcpu, struct hv_regs __user *argp)
@@ -112,7 +127,7 @@ static int hv_x86_set_sregs(struct hv_vcpu *vcpu, struct hv_sregs __user *argp)
 
 	if (copy_from_user(&sregs, argp, sizeof(sregs)))
 		return -EFAULT;
-	if (!hv_x86_valid_sregs(&sregs))
+	if (!hv_x86_valid_sregs(vcpu, &sregs))
 		return -EINVAL;
 	hv_x86_ops(vcpu)->set_sregs(vcpu, &sregs);
 	return 0;
@@ -181,6 +196,9 @@ long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 		return hv_x86_get_fpu(vcpu, argp);
 	case HV_SET_FPU:
 		return hv_x86_set_fpu(vcpu, argp);
+	case HV_SET_CPUID2:
+	case HV_GET_CPUID2:
+		return hv_x86_cpuid_ioctl(vcpu, cmd, argp);
 	default:
 		/* What x86 KVM's kvm_arch_vcpu_ioctl() returns. */
 		return -EINVAL;

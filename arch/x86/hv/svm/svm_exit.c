@@ -176,12 +176,11 @@ static int svm_exit_xsetbv(struct svm_vcpu *svm)
 {
 	unsigned long *r = svm->vcpu.arch.regs;
 	u64 xcr0 = (r[HV_REG_RDX] << 32) | (u32)r[HV_REG_RAX];
-	u64 allowed = svm->vcpu.arch.guest_fpu.fpstate->xfeatures &
-		      XFEATURE_MASK_USER_SUPPORTED;
+	u64 allowed = hv_x86_guest_xcr0_allowed(&svm->vcpu);
 
 	/*
 	 * SDM XSETBV: #GP at CPL > 0, for an XCR other than 0, x87 off, AVX
-	 * without SSE, or a feature the guest's state cannot hold.
+	 * without SSE, or a feature the guest's CPUID does not offer.
 	 */
 	if (svm->vmcb->save.cpl || (u32)r[HV_REG_RCX] ||
 	    !(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~allowed) ||

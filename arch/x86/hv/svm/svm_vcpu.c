@@ -295,6 +295,12 @@ static void svm_load_guest_state(struct svm_vcpu *svm)
 	if (boot_cpu_has(X86_FEATURE_OSPKE))
 		svm->host_pkru = rdpkru();
 	if (svm->guest_uses_dr) {
+		/*
+		 * Disarm the host's breakpoints before their address
+		 * registers take guest values; the guest's DR7 comes from
+		 * the VMCB, the host's is restored after the exit.
+		 */
+		set_debugreg(0, 7);
 		set_debugreg(svm->guest_dr[0], 0);
 		set_debugreg(svm->guest_dr[1], 1);
 		set_debugreg(svm->guest_dr[2], 2);
@@ -358,6 +364,7 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	}
 
 	svm_assign_asid(svm, smp_processor_id());
+	vcpu->arch.has_run = true;
 	sd = this_cpu_ptr(&svm_cpu_data);
 
 	clgi();

@@ -67,6 +67,9 @@ struct hv_x86_pio {
  *		the kernel's guest FPU API.
  * @pending:	an access to finish on the next RUN.
  * @pio:	details for HV_PENDING_PIO_*.
+ * @cpuid:	the CPUID table userspace set (HV_SET_CPUID2), or NULL.
+ * @cpuid_nent:	entries in @cpuid.
+ * @has_run:	RUN entered the guest once: CPUID is fixed from then on.
  * @mmio:	the instruction behind the pending MMIO exit.
  * @mmio_gpa:	its guest-physical address.
  */
@@ -78,6 +81,9 @@ struct hv_vcpu_arch {
 	struct fpu_guest guest_fpu;
 	enum hv_x86_pending pending;
 	struct hv_x86_pio pio;
+	struct hv_cpuid_entry2 *cpuid;
+	u32 cpuid_nent;
+	bool has_run;
 	struct hv_x86_mmio mmio;
 	u64 mmio_gpa;
 };
@@ -129,6 +135,8 @@ long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 			unsigned long arg);
 int hv_arch_vcpu_complete_pending(struct hv_vcpu *vcpu);
 long hv_arch_check_extension(long cap);
+long hv_arch_dev_ioctl(unsigned int cmd, unsigned long arg);
+u64 hv_x86_guest_xcr0_allowed(const struct hv_vcpu *vcpu);
 u64 hv_arch_max_gfn(void);
 void hv_arch_load_guest_fpu(struct hv_vcpu *vcpu);
 void hv_arch_put_guest_fpu(struct hv_vcpu *vcpu);

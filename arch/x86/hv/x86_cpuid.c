@@ -70,10 +70,16 @@
 #define HV_GUEST_XFEATURES	(XFEATURE_MASK_FP | XFEATURE_MASK_SSE | \
 				 XFEATURE_MASK_YMM | XFEATURE_MASK_AVX512)
 
+/*
+ * Entries past @max go to @spill and set @overflow, so the builder can
+ * fill them unconditionally and report E2BIG once at the end.
+ */
 struct hv_cpuid_builder {
 	struct hv_cpuid_entry2 *entries;
 	u32 nent;
 	u32 max;
+	bool overflow;
+	struct hv_cpuid_entry2 spill;
 };
 
 static struct hv_cpuid_entry2 *hv_cpuid_add(struct hv_cpuid_builder *b,
@@ -81,9 +87,12 @@ static struct hv_cpuid_entry2 *hv_cpuid_add(struct hv_cpuid_builder *b,
 {
 	struct hv_cpuid_entry2 *e;
 
-	if (b->nent >= b->max)
-		return NULL;
-	e = &b->entries[b->nent++];
+	if (b->nent >= b->max) {
+		b->overflow = true;
+		e = &b->spill;
+	} else {
+		e = &b->entries[b->nent++];
+	}
 	memset(e, 0, sizeof(*e));
 	e->function = function;
 	e->index = index;
@@ -121,7 +130,7 @@ static int hv_cpuid_build(struct hv_cpuid_builder *b)
 	struct hv_cpuid_entry2 *e;
 	u32 max_basic, max_ext, i, eax, ebx, ecx, edx;
 
-#define ADD(fn, idx, fl)	({ e = hv_cpuid_add(b, fn, idx, fl); if (!e) return -E2BIG; e; })
+#define ADD(fn, idx, fl)	(e = hv_cpuid_add(b, fn, idx, fl))
 	max_basic = min(cpuid_eax(0), 0xdU);
 	ADD(0, 0, 0)->eax = max_basic;
 
@@ -157,7 +166,9 @@ static int hv_cpuid_build(struct hv_cpuid_builder *b)
 		e->ecx = hv_xsave_size(xcr0);
 		ADD(0xd, 1, HV_CPUID_FLAG_SIGNIFCANT_INDEX);
 		e->eax &= LEAFD1_EAX;
-		e->ebx = e->ecx = e->edx = 0;
+		e->ebx = 0;
+		e->ecx = 0;
+		e->edx = 0;
 		for (i = 2; i < 64; i++) {
 			if (!(xcr0 & BIT_ULL(i)))
 				continue;
@@ -169,7 +180,7 @@ static int hv_cpuid_build(struct hv_cpuid_builder *b)
 
 	max_ext = min(cpuid_eax(0x80000000), 0x8000001eU);
 	if (max_ext < 0x80000008)
-		return 0;
+		return b->overflow ? -E2BIG : 0;
 	ADD(0x80000000, 0, 0)->eax = max_ext;
 	ADD(0x80000001, 0, 0);
 	e->ecx &= LEAF81_ECX;
@@ -177,12 +188,16 @@ static int hv_cpuid_build(struct hv_cpuid_builder *b)
 	for (i = 0x80000002; i <= 0x80000006; i++)
 		ADD(i, 0, 0);			/* brand string, caches */
 	ADD(0x80000007, 0, 0);
-	e->eax = e->ebx = e->ecx = 0;
+	e->eax = 0;
+	e->ebx = 0;
+	e->ecx = 0;
 	e->edx &= LEAF87_EDX;
 	ADD(0x80000008, 0, 0);
 	/* Guest linear addresses are 48 bits: no 5-level paging for it. */
 	e->eax = (e->eax & 0xff) | (48 << 8);
-	e->ebx = e->ecx = e->edx = 0;
+	e->ebx = 0;
+	e->ecx = 0;
+	e->edx = 0;
 
 	/* AMD cache and topology leaves (PPR); Firecracker requires them. */
 	if (max_ext >= 0x8000001d) {
@@ -200,7 +215,7 @@ static int hv_cpuid_build(struct hv_cpuid_builder *b)
 		e->ecx &= ~0xffU;		/* node id likewise */
 	}
 #undef ADD
-	return 0;
+	return b->overflow ? -E2BIG : 0;
 }
 
 /* HV_GET_SUPPORTED_CPUID, with KVM's rules: nent < 1 or too small: E2BIG. */

@@ -240,8 +240,7 @@ int hv_core_register_backend(const struct hv_backend_ops *ops)
 	if (hv_backend_runs_vcpus(ops) &&
 	    (ops->vcpu_size < sizeof(struct hv_vcpu) || !ops->vcpu_create ||
 	     !ops->vcpu_free || !ops->vcpu_load || !ops->vcpu_put ||
-	     !ops->zap_gfn_range || !ops->arch.get_sregs ||
-	     !ops->arch.set_sregs || !ops->arch.inject_exception))
+	     !ops->zap_gfn_range || !hv_arch_backend_ops_valid(&ops->arch)))
 		return -EINVAL;
 
 	mutex_lock(&hv_backend_lock);

@@ -26,6 +26,7 @@ int hv_arch_vcpu_init(struct hv_vcpu *vcpu)
 	vcpu->arch.rip = 0xfff0;
 	vcpu->arch.rflags = X86_EFLAGS_FIXED;
 	vcpu->arch.xcr0 = XFEATURE_MASK_FP;
+	hv_x86_msr_reset(vcpu);
 	return 0;
 }
 
@@ -63,6 +64,8 @@ long hv_arch_dev_ioctl(unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case HV_GET_SUPPORTED_CPUID:
 		return hv_x86_get_supported_cpuid((void __user *)arg);
+	case HV_GET_MSR_INDEX_LIST:
+		return hv_x86_get_msr_index_list((void __user *)arg);
 	default:
 		return -EINVAL;
 	}

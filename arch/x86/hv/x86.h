@@ -16,6 +16,11 @@ int hv_x86_copy_linear(struct hv_vcpu *vcpu, u64 gva, void *data,
 		       unsigned int len, bool write);
 int hv_x86_complete_mmio(struct hv_vcpu *vcpu);
 
+/* x86_msr.c */
+long hv_x86_get_msr_index_list(struct hv_msr_list __user *argp);
+long hv_x86_msrs_ioctl(struct hv_vcpu *vcpu, bool set,
+		       struct hv_msrs __user *argp);
+
 /* x86_cpuid.c */
 enum { HV_CPUID_EAX, HV_CPUID_EBX, HV_CPUID_ECX, HV_CPUID_EDX };
 long hv_x86_get_supported_cpuid(struct hv_cpuid2 __user *argp);

@@ -128,7 +128,7 @@ static int hv_cpuid_build(struct hv_cpuid_builder *b)
 {
 	u64 xcr0 = hv_x86_supported_xcr0();
 	struct hv_cpuid_entry2 *e;
-	u32 max_basic, max_ext, i, eax, ebx, ecx, edx;
+	u32 max_basic, max_ext, host_ext, i;
 
 #define ADD(fn, idx, fl)	(e = hv_cpuid_add(b, fn, idx, fl))
 	max_basic = min(cpuid_eax(0), 0xdU);
@@ -178,9 +178,15 @@ static int hv_cpuid_build(struct hv_cpuid_builder *b)
 		}
 	}
 
-	max_ext = min(cpuid_eax(0x80000000), 0x8000001eU);
-	if (max_ext < 0x80000008)
+	host_ext = cpuid_eax(0x80000000);
+	if (host_ext < 0x80000008)
 		return b->overflow ? -E2BIG : 0;
+	/*
+	 * Offer up to the AMD topology leaves even when the host stops
+	 * earlier (as KVM does): VMMs such as Firecracker require them, and
+	 * a missing leaf reads as zeros.
+	 */
+	max_ext = 0x8000001e;
 	ADD(0x80000000, 0, 0)->eax = max_ext;
 	ADD(0x80000001, 0, 0);
 	e->ecx &= LEAF81_ECX;
@@ -199,21 +205,24 @@ static int hv_cpuid_build(struct hv_cpuid_builder *b)
 	e->ecx = 0;
 	e->edx = 0;
 
-	/* AMD cache and topology leaves (PPR); Firecracker requires them. */
-	if (max_ext >= 0x8000001d) {
-		for (i = 0; i < 8; i++) {
-			cpuid_count(0x8000001d, i, &eax, &ebx, &ecx, &edx);
-			ADD(0x8000001d, i, HV_CPUID_FLAG_SIGNIFCANT_INDEX);
-			if (!(eax & 0x1f))
-				break;		/* type 0: no more caches */
+	/* AMD cache properties (PPR): the host's, up to the type-0 end. */
+	for (i = 0; i < 8; i++) {
+		ADD(0x8000001d, i, HV_CPUID_FLAG_SIGNIFCANT_INDEX);
+		if (host_ext < 0x8000001d) {
+			e->eax = 0;
+			e->ebx = 0;
+			e->ecx = 0;
+			e->edx = 0;
 		}
+		if (!(e->eax & 0x1f))
+			break;			/* type 0: no more caches */
 	}
-	if (max_ext >= 0x8000001e) {
-		ADD(0x8000001e, 0, 0);
-		e->eax = 0;			/* extended APIC id: the VMM's */
-		e->ebx &= ~0xffU;		/* compute unit id likewise */
-		e->ecx &= ~0xffU;		/* node id likewise */
-	}
+	/* Extended APIC id, compute unit and node: the VMM's to fill in. */
+	ADD(0x8000001e, 0, 0);
+	e->eax = 0;
+	e->ebx = 0;
+	e->ecx = 0;
+	e->edx = 0;
 #undef ADD
 	return b->overflow ? -E2BIG : 0;
 }

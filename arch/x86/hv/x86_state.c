@@ -196,6 +196,10 @@ long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 		return hv_x86_get_fpu(vcpu, argp);
 	case HV_SET_FPU:
 		return hv_x86_set_fpu(vcpu, argp);
+	case HV_GET_MSRS:
+		return hv_x86_msrs_ioctl(vcpu, false, argp);
+	case HV_SET_MSRS:
+		return hv_x86_msrs_ioctl(vcpu, true, argp);
 	case HV_SET_CPUID2:
 	case HV_GET_CPUID2:
 		return hv_x86_cpuid_ioctl(vcpu, cmd, argp);

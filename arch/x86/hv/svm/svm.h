@@ -46,7 +46,6 @@ struct svm_npt_cache {
  *		no longer intercepted and DR0-3 are switched on entry/exit.
  * @host_pkru:	[v] host PKRU, restored after an exit if the guest
  *		changed it (it can set CR4.PKE without an intercept).
- * @apic_base:	[v] IA32_APIC_BASE as userspace and the guest see it.
  */
 struct svm_vcpu {
 	struct hv_vcpu vcpu;
@@ -59,7 +58,6 @@ struct svm_vcpu {
 	unsigned long guest_dr[4];
 	bool guest_uses_dr;
 	u32 host_pkru;
-	u64 apic_base;
 };
 
 static inline struct svm_vm *to_svm_vm(struct hv_vm *vm)
@@ -94,6 +92,8 @@ void svm_get_sregs(struct hv_vcpu *vcpu, struct hv_sregs *sregs);
 void svm_set_sregs(struct hv_vcpu *vcpu, const struct hv_sregs *sregs);
 void svm_inject_exception(struct hv_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error_code);
+int svm_get_msr(struct hv_vcpu *vcpu, u32 msr, u64 *data);
+int svm_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host);
 int svm_cpu_setup(void);
 void svm_cpu_unsetup(void);
 

@@ -17,9 +17,6 @@
 
 #include "svm.h"
 
-/* EFER bits a guest may set; it has no SVM, LMSLE or TCE (APM 3.1.7). */
-#define SVM_GUEST_EFER	(EFER_SCE | EFER_LME | EFER_NX | EFER_FFXSR)
-
 static u64 svm_next_rip(struct svm_vcpu *svm, unsigned int len)
 {
 	/* APM 15.7.1: with next-RIP save the VMCB has it for these exits. */
@@ -87,70 +84,6 @@ static int svm_exit_skip2(struct svm_vcpu *svm)
 	return 1;
 }
 
-static int svm_rdmsr(struct svm_vcpu *svm, u32 msr, u64 *data)
-{
-	struct vmcb_save *save = &svm->vmcb->save;
-
-	switch (msr) {
-	case MSR_EFER:
-		*data = save->efer & ~EFER_SVME;
-		return 0;
-	case MSR_IA32_CR_PAT:
-		*data = save->g_pat;
-		return 0;
-	case MSR_IA32_APICBASE:
-		*data = svm->apic_base;
-		return 0;
-	case MSR_IA32_TSC:
-		*data = rdtsc() + svm->vmcb->control.tsc_offset;
-		return 0;
-	default:
-		return -ENOENT;
-	}
-}
-
-/* SDM 11.12.2: PAT entries may hold memory types 0, 1, 4, 5, 6, 7. */
-static bool svm_valid_pat(u64 pat)
-{
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 type = pat >> (i * 8);
-
-		if (type > 7 || type == 2 || type == 3)
-			return false;
-	}
-	return true;
-}
-
-static int svm_wrmsr(struct svm_vcpu *svm, u32 msr, u64 data)
-{
-	struct vmcb_save *save = &svm->vmcb->save;
-
-	switch (msr) {
-	case MSR_EFER:
-		if (data & ~(SVM_GUEST_EFER | EFER_LMA))
-			return -EINVAL;
-		/* LME may not change while paging is on (APM 14.6.1). */
-		if ((save->cr0 & X86_CR0_PG) &&
-		    ((data ^ save->efer) & EFER_LME))
-			return -EINVAL;
-		save->efer = (data & SVM_GUEST_EFER) |
-			     (save->efer & EFER_LMA) | EFER_SVME;
-		return 0;
-	case MSR_IA32_CR_PAT:
-		if (!svm_valid_pat(data))
-			return -EINVAL;
-		save->g_pat = data;
-		return 0;
-	case MSR_IA32_APICBASE:
-		svm->apic_base = data;
-		return 0;
-	default:
-		return -ENOENT;
-	}
-}
-
 static int svm_exit_msr(struct svm_vcpu *svm)
 {
 	unsigned long *r = svm->vcpu.arch.regs;
@@ -160,10 +93,10 @@ static int svm_exit_msr(struct svm_vcpu *svm)
 	svm->vcpu.stats.msr_exits++;
 	if (svm->vmcb->control.exit_info_1) {
 		data = (r[HV_REG_RDX] << 32) | (u32)r[HV_REG_RAX];
-		if (svm_wrmsr(svm, msr, data))
+		if (hv_x86_set_msr(&svm->vcpu, msr, data, false))
 			return svm_inject_gp(svm);
 	} else {
-		if (svm_rdmsr(svm, msr, &data))
+		if (hv_x86_get_msr(&svm->vcpu, msr, &data, false))
 			return svm_inject_gp(svm);
 		r[HV_REG_RAX] = (u32)data;
 		r[HV_REG_RDX] = data >> 32;

@@ -201,6 +201,8 @@ static const struct hv_backend_ops svm_backend_ops = {
 		.get_sregs		= svm_get_sregs,
 		.set_sregs		= svm_set_sregs,
 		.inject_exception	= svm_inject_exception,
+		.get_msr		= svm_get_msr,
+		.set_msr		= svm_set_msr,
 	},
 };
 

@@ -11,7 +11,6 @@
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
-#include <asm/apicdef.h>
 #include <asm/debugreg.h>
 #include <asm/fpu/xcr.h>
 #include <asm/hw_breakpoint.h>
@@ -89,7 +88,7 @@ void svm_get_sregs(struct hv_vcpu *vcpu, struct hv_sregs *s)
 	s->cr4 = save->cr4;
 	s->cr8 = svm->vmcb->control.int_ctl & 0xf;	/* V_TPR */
 	s->efer = save->efer & ~EFER_SVME;
-	s->apic_base = svm->apic_base;
+	s->apic_base = vcpu->arch.apic_base;
 }
 
 void svm_set_sregs(struct hv_vcpu *vcpu, const struct hv_sregs *s)
@@ -119,7 +118,140 @@ void svm_set_sregs(struct hv_vcpu *vcpu, const struct hv_sregs *s)
 				     (s->cr8 & 0xf);
 	/* EFER.SVME must be set in the guest's EFER (APM 15.5.1). */
 	save->efer = s->efer | EFER_SVME;
-	svm->apic_base = s->apic_base;
+	vcpu->arch.apic_base = s->apic_base;
+}
+
+/* EFER bits a guest may set; it has no SVM, LMSLE or TCE (APM 3.1.7). */
+#define SVM_GUEST_EFER	(EFER_SCE | EFER_LME | EFER_NX | EFER_FFXSR)
+
+/* SDM 11.12.2: PAT entries may hold memory types 0, 1, 4, 5, 6, 7. */
+static bool svm_valid_pat(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 type = pat >> (i * 8);
+
+		if (type > 7 || type == 2 || type == 3)
+			return false;
+	}
+	return true;
+}
+
+/* The MSRs held in the VMCB (APM 15.5.2), for hv_x86_get_msr(). */
+int svm_get_msr(struct hv_vcpu *vcpu, u32 msr, u64 *data)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb_save *s = &svm->vmcb->save;
+
+	switch (msr) {
+	case MSR_EFER:
+		*data = s->efer & ~EFER_SVME;
+		break;
+	case MSR_IA32_CR_PAT:
+		*data = s->g_pat;
+		break;
+	case MSR_STAR:
+		*data = s->star;
+		break;
+	case MSR_LSTAR:
+		*data = s->lstar;
+		break;
+	case MSR_CSTAR:
+		*data = s->cstar;
+		break;
+	case MSR_SYSCALL_MASK:
+		*data = s->sfmask;
+		break;
+	case MSR_KERNEL_GS_BASE:
+		*data = s->kernel_gs_base;
+		break;
+	case MSR_IA32_SYSENTER_CS:
+		*data = s->sysenter_cs;
+		break;
+	case MSR_IA32_SYSENTER_ESP:
+		*data = s->sysenter_esp;
+		break;
+	case MSR_IA32_SYSENTER_EIP:
+		*data = s->sysenter_eip;
+		break;
+	case MSR_FS_BASE:
+		*data = s->fs.base;
+		break;
+	case MSR_GS_BASE:
+		*data = s->gs.base;
+		break;
+	case MSR_IA32_TSC:
+		*data = rdtsc() + svm->vmcb->control.tsc_offset;
+		break;
+	default:
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int svm_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb_save *s = &svm->vmcb->save;
+
+	switch (msr) {
+	case MSR_EFER:
+		if (data & ~(SVM_GUEST_EFER | EFER_LMA))
+			return -EINVAL;
+		/* The guest may not flip LME with paging on (APM 14.6.1). */
+		if (!host && (s->cr0 & X86_CR0_PG) &&
+		    ((data ^ s->efer) & EFER_LME))
+			return -EINVAL;
+		if (host)	/* userspace restores LMA with the rest */
+			s->efer = (data & (SVM_GUEST_EFER | EFER_LMA)) | EFER_SVME;
+		else
+			s->efer = (data & SVM_GUEST_EFER) |
+				  (s->efer & EFER_LMA) | EFER_SVME;
+		break;
+	case MSR_IA32_CR_PAT:
+		if (!svm_valid_pat(data))
+			return -EINVAL;
+		s->g_pat = data;
+		break;
+	case MSR_STAR:
+		s->star = data;
+		break;
+	case MSR_LSTAR:
+		s->lstar = data;
+		break;
+	case MSR_CSTAR:
+		s->cstar = data;
+		break;
+	case MSR_SYSCALL_MASK:
+		s->sfmask = data;
+		break;
+	case MSR_KERNEL_GS_BASE:
+		s->kernel_gs_base = data;
+		break;
+	case MSR_IA32_SYSENTER_CS:
+		s->sysenter_cs = data;
+		break;
+	case MSR_IA32_SYSENTER_ESP:
+		s->sysenter_esp = data;
+		break;
+	case MSR_IA32_SYSENTER_EIP:
+		s->sysenter_eip = data;
+		break;
+	case MSR_FS_BASE:
+		s->fs.base = data;
+		break;
+	case MSR_GS_BASE:
+		s->gs.base = data;
+		break;
+	case MSR_IA32_TSC:
+		/* The guest's TSC is the host's plus this offset. */
+		svm->vmcb->control.tsc_offset = data - rdtsc();
+		break;
+	default:
+		return -ENOENT;
+	}
+	return 0;
 }
 
 void svm_inject_exception(struct hv_vcpu *vcpu, u8 vector, bool has_error,
@@ -206,8 +338,7 @@ void svm_vcpu_reset(struct svm_vcpu *svm)
 	vcpu->arch.rip = 0xfff0;
 	vcpu->arch.rflags = X86_EFLAGS_FIXED;
 	vcpu->arch.pending = HV_PENDING_NONE;
-	svm->apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
-			 (vcpu->vcpu_id ? 0 : MSR_IA32_APICBASE_BSP);
+	hv_x86_msr_reset(vcpu);
 	svm->asid_generation = 0;
 	svm->guest_uses_dr = false;
 	memset(svm->guest_dr, 0, sizeof(svm->guest_dr));

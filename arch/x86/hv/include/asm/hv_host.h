@@ -70,6 +70,15 @@ struct hv_x86_pio {
  * @cpuid:	the CPUID table userspace set (HV_SET_CPUID2), or NULL.
  * @cpuid_nent:	entries in @cpuid.
  * @has_run:	RUN entered the guest once: CPUID is fixed from then on.
+ * @tsc_aux:	IA32_TSC_AUX; kept, never loaded into the host's.
+ * @tsc_adjust:	IA32_TSC_ADJUST as written.
+ * @misc_enable: IA32_MISC_ENABLE.
+ * @apic_base:	IA32_APIC_BASE (no in-kernel local APIC yet).
+ * @kvm_wall_clock: KVM's PV wall clock MSR, stored for save/restore.
+ * @kvm_system_time: KVM's PV system time MSR, likewise.
+ * @mtrr_def_type: IA32_MTRR_DEF_TYPE.
+ * @mtrr_fixed:	the 11 fixed-range MTRRs.
+ * @mtrr_var:	the variable-range MTRRs, base/mask pairs.
  * @mmio:	the instruction behind the pending MMIO exit.
  * @mmio_gpa:	its guest-physical address.
  */
@@ -84,6 +93,15 @@ struct hv_vcpu_arch {
 	struct hv_cpuid_entry2 *cpuid;
 	u32 cpuid_nent;
 	bool has_run;
+	u64 tsc_aux;
+	u64 tsc_adjust;
+	u64 misc_enable;
+	u64 apic_base;
+	u64 kvm_wall_clock;
+	u64 kvm_system_time;
+	u64 mtrr_def_type;
+	u64 mtrr_fixed[11];
+	u64 mtrr_var[16];
 	struct hv_x86_mmio mmio;
 	u64 mmio_gpa;
 };
@@ -94,6 +112,10 @@ struct hv_vcpu_arch {
  * @set_sregs:	write them; the core has validated @sregs.
  * @inject_exception: make @vector (with @error_code if @has_error) pending
  *		for the next entry.
+ * @get_msr:	read an MSR held in the hardware structure; -ENOENT if the
+ *		backend does not hold it.
+ * @set_msr:	write one; -ENOENT unknown, -EINVAL for a bad value.
+ *		@host is true for userspace writes.
  *
  * All run with the vCPU mutex held and may not sleep.
  */
@@ -102,7 +124,17 @@ struct hv_arch_backend_ops {
 	void (*set_sregs)(struct hv_vcpu *vcpu, const struct hv_sregs *sregs);
 	void (*inject_exception)(struct hv_vcpu *vcpu, u8 vector,
 				 bool has_error, u32 error_code);
+	int (*get_msr)(struct hv_vcpu *vcpu, u32 msr, u64 *data);
+	int (*set_msr)(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host);
 };
+
+/* Whether a backend that runs vCPUs provides every x86 op. */
+static inline bool
+hv_arch_backend_ops_valid(const struct hv_arch_backend_ops *ops)
+{
+	return ops->get_sregs && ops->set_sregs && ops->inject_exception &&
+	       ops->get_msr && ops->set_msr;
+}
 
 /* Counters exposed through debugfs (Documentation/virt/hv/api.rst). */
 struct hv_vm_stats {
@@ -137,6 +169,9 @@ int hv_arch_vcpu_complete_pending(struct hv_vcpu *vcpu);
 long hv_arch_check_extension(long cap);
 long hv_arch_dev_ioctl(unsigned int cmd, unsigned long arg);
 u64 hv_x86_guest_xcr0_allowed(const struct hv_vcpu *vcpu);
+int hv_x86_get_msr(struct hv_vcpu *vcpu, u32 msr, u64 *data, bool host);
+int hv_x86_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host);
+void hv_x86_msr_reset(struct hv_vcpu *vcpu);
 u64 hv_arch_max_gfn(void);
 void hv_arch_load_guest_fpu(struct hv_vcpu *vcpu);
 void hv_arch_put_guest_fpu(struct hv_vcpu *vcpu);

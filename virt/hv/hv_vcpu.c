@@ -106,6 +106,7 @@ static int hv_vcpu_run(struct hv_vcpu *vcpu)
 	int idx, r;
 
 	run->flags = 0;
+	hv_arch_sigset_activate(vcpu);
 	hv_vcpu_load(vcpu);
 	hv_arch_load_guest_fpu(vcpu);
 	idx = srcu_read_lock(&vcpu->vm->srcu);
@@ -147,6 +148,7 @@ out:
 	srcu_read_unlock(&vcpu->vm->srcu, idx);
 	hv_arch_put_guest_fpu(vcpu);
 	hv_vcpu_put(vcpu);
+	hv_arch_sigset_deactivate(vcpu);
 	return r;
 }
 
@@ -299,7 +301,7 @@ int hv_vcpu_create(struct hv_vm *vm, unsigned long id)
 
 	if (!hv_backend_runs_vcpus(vm->ops))
 		return -EOPNOTSUPP;
-	if (id >= HV_MAX_VCPU_IDS)
+	if (id >= (READ_ONCE(vm->max_vcpu_ids) ?: HV_MAX_VCPU_IDS))
 		return -EINVAL;
 	hv_preempt_key_enable();
 

@@ -69,6 +69,27 @@ static int hv_vm_release(struct inode *inode, struct file *filp)
 	return 0;
 }
 
+/*
+ * HV_ENABLE_CAP on a VM.  HV_CAP_MAX_VCPU_ID sets the vCPU id bound once
+ * (setting the same value again succeeds), as KVM 6.1 does; anything
+ * else is -EINVAL.
+ */
+static int hv_vm_enable_cap(struct hv_vm *vm, const struct hv_enable_cap *cap)
+{
+	int r = -EINVAL;
+
+	if (cap->flags || cap->cap != HV_CAP_MAX_VCPU_ID ||
+	    cap->args[0] > HV_MAX_VCPU_IDS)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	if (!vm->max_vcpu_ids || vm->max_vcpu_ids == cap->args[0]) {
+		WRITE_ONCE(vm->max_vcpu_ids, cap->args[0]);
+		r = 0;
+	}
+	mutex_unlock(&vm->lock);
+	return r;
+}
+
 static long hv_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	struct hv_vm *vm = filp->private_data;
@@ -89,9 +110,16 @@ static long hv_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 			return -EFAULT;
 		return hv_vm_set_memory_region(vm, &mem);
 	}
+	case HV_ENABLE_CAP: {
+		struct hv_enable_cap cap;
+
+		if (copy_from_user(&cap, argp, sizeof(cap)))
+			return -EFAULT;
+		return hv_vm_enable_cap(vm, &cap);
+	}
 	default:
-		/* What x86 KVM's kvm_arch_vm_ioctl() returns. */
-		return -ENOTTY;
+		/* Unknown ones: -ENOTTY, as x86 KVM's kvm_arch_vm_ioctl(). */
+		return hv_arch_vm_ioctl(vm, cmd, arg);
 	}
 }
 

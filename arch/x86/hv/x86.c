@@ -52,7 +52,18 @@ long hv_arch_check_extension(long cap)
 {
 	switch (cap) {
 	case HV_CAP_EXT_CPUID:
+	case HV_CAP_SET_TSS_ADDR:
+	case HV_CAP_SET_IDENTITY_MAP_ADDR:
+	case HV_CAP_MP_STATE:
+	case HV_CAP_VCPU_EVENTS:
+	case HV_CAP_XSAVE:
+	case HV_CAP_XCRS:
+	case HV_CAP_DEBUGREGS:
+	case HV_CAP_SREGS2:
+	case HV_CAP_GET_TSC_KHZ:
 		return 1;
+	case HV_CAP_XSAVE2:
+		return hv_x86_xsave2_size();
 	default:
 		return 0;
 	}

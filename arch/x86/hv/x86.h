@@ -16,6 +16,12 @@ int hv_x86_copy_linear(struct hv_vcpu *vcpu, u64 gva, void *data,
 		       unsigned int len, bool write);
 int hv_x86_complete_mmio(struct hv_vcpu *vcpu);
 
+/* x86_state.c, x86_save.c */
+int hv_x86_apply_sregs(struct hv_vcpu *vcpu, const struct hv_sregs *sregs);
+long hv_x86_save_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
+		       unsigned long arg);
+long hv_x86_xsave2_size(void);
+
 /* x86_msr.c */
 long hv_x86_get_msr_index_list(struct hv_msr_list __user *argp);
 long hv_x86_msrs_ioctl(struct hv_vcpu *vcpu, bool set,

@@ -121,16 +121,22 @@ static int hv_x86_get_sregs(struct hv_vcpu *vcpu, struct hv_sregs __user *argp)
 	return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
 }
 
+/* SET_SREGS and SET_SREGS2: validate, then hand to the backend. */
+int hv_x86_apply_sregs(struct hv_vcpu *vcpu, const struct hv_sregs *sregs)
+{
+	if (!hv_x86_valid_sregs(vcpu, sregs))
+		return -EINVAL;
+	hv_x86_ops(vcpu)->set_sregs(vcpu, sregs);
+	return 0;
+}
+
 static int hv_x86_set_sregs(struct hv_vcpu *vcpu, struct hv_sregs __user *argp)
 {
 	struct hv_sregs sregs;
 
 	if (copy_from_user(&sregs, argp, sizeof(sregs)))
 		return -EFAULT;
-	if (!hv_x86_valid_sregs(vcpu, &sregs))
-		return -EINVAL;
-	hv_x86_ops(vcpu)->set_sregs(vcpu, &sregs);
-	return 0;
+	return hv_x86_apply_sregs(vcpu, &sregs);
 }
 
 /* The guest FPU state is in its fpstate outside RUN (as on KVM). */
@@ -204,7 +210,7 @@ long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 	case HV_GET_CPUID2:
 		return hv_x86_cpuid_ioctl(vcpu, cmd, argp);
 	default:
-		/* What x86 KVM's kvm_arch_vcpu_ioctl() returns. */
-		return -EINVAL;
+		/* Unknown ones get -EINVAL there, as KVM's kvm_arch_vcpu_ioctl(). */
+		return hv_x86_save_ioctl(vcpu, cmd, arg);
 	}
 }

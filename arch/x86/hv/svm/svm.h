@@ -90,8 +90,12 @@ int svm_vcpu_run(struct hv_vcpu *vcpu);
 void svm_vcpu_reset(struct svm_vcpu *svm);
 void svm_get_sregs(struct hv_vcpu *vcpu, struct hv_sregs *sregs);
 void svm_set_sregs(struct hv_vcpu *vcpu, const struct hv_sregs *sregs);
-void svm_inject_exception(struct hv_vcpu *vcpu, u8 vector, bool has_error,
-			  u32 error_code);
+void svm_inject_event(struct hv_vcpu *vcpu, enum hv_x86_event_type type,
+		      u8 vector, bool has_error, u32 error_code);
+u32 svm_get_interrupt_shadow(struct hv_vcpu *vcpu);
+void svm_set_interrupt_shadow(struct hv_vcpu *vcpu, u32 shadow);
+void svm_get_debugregs(struct hv_vcpu *vcpu, struct hv_debugregs *dbg);
+void svm_set_debugregs(struct hv_vcpu *vcpu, const struct hv_debugregs *dbg);
 int svm_get_msr(struct hv_vcpu *vcpu, u32 msr, u64 *data);
 int svm_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host);
 int svm_cpu_setup(void);

@@ -27,13 +27,15 @@ static u64 svm_next_rip(struct svm_vcpu *svm, unsigned int len)
 
 static int svm_inject_ud(struct svm_vcpu *svm)
 {
-	svm_inject_exception(&svm->vcpu, X86_TRAP_UD, false, 0);
+	svm_inject_event(&svm->vcpu, HV_X86_EVENT_EXCEPTION, X86_TRAP_UD,
+			 false, 0);
 	return 1;
 }
 
 static int svm_inject_gp(struct svm_vcpu *svm)
 {
-	svm_inject_exception(&svm->vcpu, X86_TRAP_GP, true, 0);
+	svm_inject_event(&svm->vcpu, HV_X86_EVENT_EXCEPTION, X86_TRAP_GP,
+			 true, 0);
 	return 1;
 }
 
@@ -109,15 +111,12 @@ static int svm_exit_xsetbv(struct svm_vcpu *svm)
 {
 	unsigned long *r = svm->vcpu.arch.regs;
 	u64 xcr0 = (r[HV_REG_RDX] << 32) | (u32)r[HV_REG_RAX];
-	u64 allowed = hv_x86_guest_xcr0_allowed(&svm->vcpu);
 
-	/*
-	 * SDM XSETBV: #GP at CPL > 0, for an XCR other than 0, x87 off, AVX
-	 * without SSE, or a feature the guest's CPUID does not offer.
+	/* SDM XSETBV: #GP at CPL > 0, for an XCR other than 0, or a value
+	 * XSETBV refuses or the guest's CPUID does not offer.
 	 */
 	if (svm->vmcb->save.cpl || (u32)r[HV_REG_RCX] ||
-	    !(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~allowed) ||
-	    ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE)))
+	    !hv_x86_valid_xcr0(&svm->vcpu, xcr0))
 		return svm_inject_gp(svm);
 	svm->vcpu.arch.xcr0 = xcr0;
 	svm->vcpu.arch.rip = svm_next_rip(svm, 3);

@@ -200,7 +200,11 @@ static const struct hv_backend_ops svm_backend_ops = {
 	.arch = {
 		.get_sregs		= svm_get_sregs,
 		.set_sregs		= svm_set_sregs,
-		.inject_exception	= svm_inject_exception,
+		.inject_event		= svm_inject_event,
+		.get_interrupt_shadow	= svm_get_interrupt_shadow,
+		.set_interrupt_shadow	= svm_set_interrupt_shadow,
+		.get_debugregs		= svm_get_debugregs,
+		.set_debugregs		= svm_set_debugregs,
 		.get_msr		= svm_get_msr,
 		.set_msr		= svm_set_msr,
 	},

@@ -254,14 +254,50 @@ int svm_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host)
 	return 0;
 }
 
-void svm_inject_exception(struct hv_vcpu *vcpu, u8 vector, bool has_error,
-			  u32 error_code)
+void svm_inject_event(struct hv_vcpu *vcpu, enum hv_x86_event_type type,
+		      u8 vector, bool has_error, u32 error_code)
 {
-	u64 inj = vector | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID;
+	u64 inj = vector | ((u64)type << 8) | SVM_EVTINJ_VALID;
 
 	if (has_error)
 		inj |= SVM_EVTINJ_VALID_ERR | ((u64)error_code << 32);
 	to_svm(vcpu)->vmcb->control.event_inj = inj;
+}
+
+/* VMCB INTERRUPT_SHADOW (APM 15.21.5): bit 0 of int_state. */
+u32 svm_get_interrupt_shadow(struct hv_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->control.int_state & 1 ?
+	       HV_X86_SHADOW_INT_MOV_SS | HV_X86_SHADOW_INT_STI : 0;
+}
+
+void svm_set_interrupt_shadow(struct hv_vcpu *vcpu, u32 shadow)
+{
+	struct vmcb_control *c = &to_svm(vcpu)->vmcb->control;
+
+	c->int_state = (c->int_state & ~1ULL) | (shadow ? 1 : 0);
+}
+
+void svm_get_debugregs(struct hv_vcpu *vcpu, struct hv_debugregs *dbg)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	memcpy(dbg->db, svm->guest_dr, sizeof(dbg->db));
+	dbg->dr6 = svm->vmcb->save.dr6;
+	dbg->dr7 = svm->vmcb->save.dr7;
+}
+
+void svm_set_debugregs(struct hv_vcpu *vcpu, const struct hv_debugregs *dbg)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	memcpy(svm->guest_dr, dbg->db, sizeof(svm->guest_dr));
+	/* DR6/DR7 fixed bits (SDM 17.2.3, 17.2.4). */
+	svm->vmcb->save.dr6 = dbg->dr6 | DR6_RESERVED;
+	svm->vmcb->save.dr7 = (dbg->dr7 & ~0x0000d800ULL) | 0x400;
+	/* Load them from the next entry on, as after a guest access. */
+	svm->guest_uses_dr = true;
+	svm->vmcb->control.intercept_dr = 0;
 }
 
 static void svm_seg_reset(struct vmcb_seg *s, u16 attrib)

@@ -7,6 +7,7 @@
 #ifndef _ASM_X86_HV_HOST_H
 #define _ASM_X86_HV_HOST_H
 
+#include <linux/signal_types.h>
 #include <linux/types.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
@@ -16,6 +17,7 @@
 #include "../../emulate.h"
 
 struct hv_vcpu;
+struct hv_vm;
 
 /* Architectural register numbers (SDM Vol. 2, 2.1.5). */
 enum hv_gpr {
@@ -79,6 +81,8 @@ struct hv_x86_pio {
  * @mtrr_def_type: IA32_MTRR_DEF_TYPE.
  * @mtrr_fixed:	the 11 fixed-range MTRRs.
  * @mtrr_var:	the variable-range MTRRs, base/mask pairs.
+ * @sigset:	signals blocked while in the guest (HV_SET_SIGNAL_MASK).
+ * @sigset_active: @sigset applies.
  * @mmio:	the instruction behind the pending MMIO exit.
  * @mmio_gpa:	its guest-physical address.
  */
@@ -102,16 +106,31 @@ struct hv_vcpu_arch {
 	u64 mtrr_def_type;
 	u64 mtrr_fixed[11];
 	u64 mtrr_var[16];
+	sigset_t sigset;
+	bool sigset_active;
 	struct hv_x86_mmio mmio;
 	u64 mmio_gpa;
+};
+
+/* Event types for inject_event, as the hardware encodes them (APM 15.20). */
+enum hv_x86_event_type {
+	HV_X86_EVENT_INTR = 0,
+	HV_X86_EVENT_NMI = 2,
+	HV_X86_EVENT_EXCEPTION = 3,
+	HV_X86_EVENT_SOFT_INT = 4,
 };
 
 /**
  * struct hv_arch_backend_ops - x86 state held by the backend
  * @get_sregs:	read segment, descriptor-table and control registers.
  * @set_sregs:	write them; the core has validated @sregs.
- * @inject_exception: make @vector (with @error_code if @has_error) pending
- *		for the next entry.
+ * @inject_event: deliver an event of @type and @vector (with @error_code
+ *		if @has_error) at the next entry.
+ * @get_interrupt_shadow: whether interrupts are blocked for one instruction
+ *		(after STI or MOV SS), as HV_VCPU_EVENTS encodes it.
+ * @set_interrupt_shadow: set it.
+ * @get_debugregs: DR0-3, DR6, DR7 as the guest sees them.
+ * @set_debugregs: write them; validated by the core.
  * @get_msr:	read an MSR held in the hardware structure; -ENOENT if the
  *		backend does not hold it.
  * @set_msr:	write one; -ENOENT unknown, -EINVAL for a bad value.
@@ -122,8 +141,13 @@ struct hv_vcpu_arch {
 struct hv_arch_backend_ops {
 	void (*get_sregs)(struct hv_vcpu *vcpu, struct hv_sregs *sregs);
 	void (*set_sregs)(struct hv_vcpu *vcpu, const struct hv_sregs *sregs);
-	void (*inject_exception)(struct hv_vcpu *vcpu, u8 vector,
-				 bool has_error, u32 error_code);
+	void (*inject_event)(struct hv_vcpu *vcpu, enum hv_x86_event_type type,
+			     u8 vector, bool has_error, u32 error_code);
+	u32 (*get_interrupt_shadow)(struct hv_vcpu *vcpu);
+	void (*set_interrupt_shadow)(struct hv_vcpu *vcpu, u32 shadow);
+	void (*get_debugregs)(struct hv_vcpu *vcpu, struct hv_debugregs *dbg);
+	void (*set_debugregs)(struct hv_vcpu *vcpu,
+			      const struct hv_debugregs *dbg);
 	int (*get_msr)(struct hv_vcpu *vcpu, u32 msr, u64 *data);
 	int (*set_msr)(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host);
 };
@@ -132,7 +156,9 @@ struct hv_arch_backend_ops {
 static inline bool
 hv_arch_backend_ops_valid(const struct hv_arch_backend_ops *ops)
 {
-	return ops->get_sregs && ops->set_sregs && ops->inject_exception &&
+	return ops->get_sregs && ops->set_sregs && ops->inject_event &&
+	       ops->get_interrupt_shadow && ops->set_interrupt_shadow &&
+	       ops->get_debugregs && ops->set_debugregs &&
 	       ops->get_msr && ops->set_msr;
 }
 
@@ -168,6 +194,10 @@ long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 int hv_arch_vcpu_complete_pending(struct hv_vcpu *vcpu);
 long hv_arch_check_extension(long cap);
 long hv_arch_dev_ioctl(unsigned int cmd, unsigned long arg);
+long hv_arch_vm_ioctl(struct hv_vm *vm, unsigned int cmd, unsigned long arg);
+void hv_arch_sigset_activate(struct hv_vcpu *vcpu);
+void hv_arch_sigset_deactivate(struct hv_vcpu *vcpu);
+bool hv_x86_valid_xcr0(struct hv_vcpu *vcpu, u64 xcr0);
 u64 hv_x86_guest_xcr0_allowed(const struct hv_vcpu *vcpu);
 int hv_x86_get_msr(struct hv_vcpu *vcpu, u32 msr, u64 *data, bool host);
 int hv_x86_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host);

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The rest of the state a VMM saves, restores and configures per vCPU:
+ * XSAVE/XSAVE2, XCRS, DEBUGREGS, VCPU_EVENTS, MP_STATE, SREGS2, the TSC
+ * frequency and the signal mask used while in the guest; and the x86 VM
+ * ioctls SET_TSS_ADDR / SET_IDENTITY_MAP_ADDR.  Each follows KVM's
+ * validation and errno (arch/x86/kvm/x86.c in Linux 6.1).
+ */
+#define pr_fmt(fmt) "hv: " fmt
+
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/hv_host.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/xcr.h>
+#include <asm/fpu/xstate.h>
+#include <asm/tsc.h>
+
+#include "x86.h"
+
+/* HV_GET_XSAVE(2): the guest's XSAVE image in KVM's uabi layout. */
+static int hv_x86_get_xsave(struct hv_vcpu *vcpu, struct hv_xsave __user *argp,
+			    unsigned int size)
+{
+	void *buf;
+	int r = 0;
+
+	buf = kvzalloc(size, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return -ENOMEM;
+	fpu_copy_guest_fpstate_to_uabi(&vcpu->arch.guest_fpu, buf, size,
+				       hv_x86_supported_xcr0(), 0);
+	if (copy_to_user(argp, buf, size))
+		r = -EFAULT;
+	kvfree(buf);
+	return r;
+}
+
+static int hv_x86_set_xsave(struct hv_vcpu *vcpu, struct hv_xsave __user *argp)
+{
+	struct hv_xsave *xsave;
+	u32 pkru = 0;
+	int r;
+
+	xsave = memdup_user(argp, sizeof(*xsave));
+	if (IS_ERR(xsave))
+		return PTR_ERR(xsave);
+	r = fpu_copy_uabi_to_guest_fpstate(&vcpu->arch.guest_fpu, xsave->region,
+					   hv_x86_supported_xcr0(), &pkru);
+	kfree(xsave);
+	return r ? -EINVAL : 0;
+}
+
+/* Size HV_CAP_XSAVE2 reports and HV_GET_XSAVE2 writes. */
+long hv_x86_xsave2_size(void)
+{
+	return sizeof(struct hv_xsave);
+}
+
+static int hv_x86_get_xcrs(struct hv_vcpu *vcpu, struct hv_xcrs __user *argp)
+{
+	struct hv_xcrs xcrs;
+
+	memset(&xcrs, 0, sizeof(xcrs));
+	xcrs.nr_xcrs = 1;
+	xcrs.xcrs[0].xcr = XCR_XFEATURE_ENABLED_MASK;
+	xcrs.xcrs[0].value = vcpu->arch.xcr0;
+	return copy_to_user(argp, &xcrs, sizeof(xcrs)) ? -EFAULT : 0;
+}
+
+/* SDM XSETBV rules, against what the vCPU's CPUID allows. */
+bool hv_x86_valid_xcr0(struct hv_vcpu *vcpu, u64 xcr0)
+{
+	if (!(xcr0 & XFEATURE_MASK_FP))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_AVX512) &&
+	    (xcr0 & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512)
+		return false;
+	if ((xcr0 & XFEATURE_MASK_AVX512) && !(xcr0 & XFEATURE_MASK_YMM))
+		return false;
+	return !(xcr0 & ~hv_x86_guest_xcr0_allowed(vcpu));
+}
+EXPORT_SYMBOL_GPL(hv_x86_valid_xcr0);
+
+static int hv_x86_set_xcrs(struct hv_vcpu *vcpu, struct hv_xcrs __user *argp)
+{
+	struct hv_xcrs xcrs;
+	u32 i;
+
+	if (copy_from_user(&xcrs, argp, sizeof(xcrs)))
+		return -EFAULT;
+	if (xcrs.nr_xcrs > HV_MAX_XCRS || xcrs.flags)
+		return -EINVAL;
+	for (i = 0; i < xcrs.nr_xcrs; i++) {
+		if (xcrs.xcrs[i].xcr != XCR_XFEATURE_ENABLED_MASK)
+			continue;
+		if (!hv_x86_valid_xcr0(vcpu, xcrs.xcrs[i].value))
+			return -EINVAL;
+		vcpu->arch.xcr0 = xcrs.xcrs[i].value;
+		break;
+	}
+	return 0;
+}
+
+static int hv_x86_get_debugregs(struct hv_vcpu *vcpu,
+				struct hv_debugregs __user *argp)
+{
+	struct hv_debugregs dbg;
+
+	memset(&dbg, 0, sizeof(dbg));
+	hv_x86_ops(vcpu)->get_debugregs(vcpu, &dbg);
+	return copy_to_user(argp, &dbg, sizeof(dbg)) ? -EFAULT : 0;
+}
+
+static int hv_x86_set_debugregs(struct hv_vcpu *vcpu,
+				struct hv_debugregs __user *argp)
+{
+	struct hv_debugregs dbg;
+
+	if (copy_from_user(&dbg, argp, sizeof(dbg)))
+		return -EFAULT;
+	/* DR6 and DR7 are 32-bit registers (SDM 17.2). */
+	if (dbg.flags || (dbg.dr6 >> 32) || (dbg.dr7 >> 32))
+		return -EINVAL;
+	hv_x86_ops(vcpu)->set_debugregs(vcpu, &dbg);
+	return 0;
+}
+
+/*
+ * Events: hv injects at the next entry and keeps nothing pending across
+ * exits, so GET reports no queued event; SET queues what it is given.
+ */
+#define HV_VCPUEVENT_VALID	(HV_VCPUEVENT_VALID_NMI_PENDING |	\
+				 HV_VCPUEVENT_VALID_SIPI_VECTOR |	\
+				 HV_VCPUEVENT_VALID_SHADOW)
+
+static int hv_x86_get_vcpu_events(struct hv_vcpu *vcpu,
+				  struct hv_vcpu_events __user *argp)
+{
+	struct hv_vcpu_events ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.interrupt.shadow = hv_x86_ops(vcpu)->get_interrupt_shadow(vcpu);
+	ev.flags = HV_VCPUEVENT_VALID_NMI_PENDING | HV_VCPUEVENT_VALID_SHADOW;
+	return copy_to_user(argp, &ev, sizeof(ev)) ? -EFAULT : 0;
+}
+
+static int hv_x86_set_vcpu_events(struct hv_vcpu *vcpu,
+				  struct hv_vcpu_events __user *argp)
+{
+	const struct hv_arch_backend_ops *ops = hv_x86_ops(vcpu);
+	struct hv_vcpu_events ev;
+
+	if (copy_from_user(&ev, argp, sizeof(ev)))
+		return -EFAULT;
+	if (ev.flags & ~HV_VCPUEVENT_VALID)
+		return -EINVAL;
+	/* Vectors 0-31 are exceptions; NMI (2) has its own field. */
+	if ((ev.exception.injected || ev.exception.pending) &&
+	    (ev.exception.nr > 31 || ev.exception.nr == 2))
+		return -EINVAL;
+
+	if (ev.flags & HV_VCPUEVENT_VALID_SHADOW)
+		ops->set_interrupt_shadow(vcpu, ev.interrupt.shadow);
+	if (ev.exception.injected || ev.exception.pending)
+		ops->inject_event(vcpu, HV_X86_EVENT_EXCEPTION, ev.exception.nr,
+				  ev.exception.has_error_code,
+				  ev.exception.error_code);
+	else if (ev.nmi.injected ||
+		 ((ev.flags & HV_VCPUEVENT_VALID_NMI_PENDING) && ev.nmi.pending))
+		ops->inject_event(vcpu, HV_X86_EVENT_NMI, 2, false, 0);
+	else if (ev.interrupt.injected)
+		ops->inject_event(vcpu, ev.interrupt.soft ?
+				  HV_X86_EVENT_SOFT_INT : HV_X86_EVENT_INTR,
+				  ev.interrupt.nr, false, 0);
+	return 0;
+}
+
+/* Without an in-kernel local APIC a vCPU is always RUNNABLE, as on KVM. */
+static int hv_x86_mp_state(struct hv_vcpu *vcpu, bool set,
+			   struct hv_mp_state __user *argp)
+{
+	struct hv_mp_state mp = { .mp_state = HV_MP_STATE_RUNNABLE };
+
+	if (!set)
+		return copy_to_user(argp, &mp, sizeof(mp)) ? -EFAULT : 0;
+	if (copy_from_user(&mp, argp, sizeof(mp)))
+		return -EFAULT;
+	return mp.mp_state == HV_MP_STATE_RUNNABLE ? 0 : -EINVAL;
+}
+
+static void hv_sregs2_to_sregs(const struct hv_sregs2 *s2, struct hv_sregs *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->cs = s2->cs;
+	s->ds = s2->ds;
+	s->es = s2->es;
+	s->fs = s2->fs;
+	s->gs = s2->gs;
+	s->ss = s2->ss;
+	s->tr = s2->tr;
+	s->ldt = s2->ldt;
+	s->gdt = s2->gdt;
+	s->idt = s2->idt;
+	s->cr0 = s2->cr0;
+	s->cr2 = s2->cr2;
+	s->cr3 = s2->cr3;
+	s->cr4 = s2->cr4;
+	s->cr8 = s2->cr8;
+	s->efer = s2->efer;
+	s->apic_base = s2->apic_base;
+}
+
+static int hv_x86_get_sregs2(struct hv_vcpu *vcpu, struct hv_sregs2 __user *argp)
+{
+	struct hv_sregs2 s2;
+	struct hv_sregs s;
+
+	memset(&s, 0, sizeof(s));
+	hv_x86_ops(vcpu)->get_sregs(vcpu, &s);
+	memset(&s2, 0, sizeof(s2));
+	s2.cs = s.cs;
+	s2.ds = s.ds;
+	s2.es = s.es;
+	s2.fs = s.fs;
+	s2.gs = s.gs;
+	s2.ss = s.ss;
+	s2.tr = s.tr;
+	s2.ldt = s.ldt;
+	s2.gdt = s.gdt;
+	s2.idt = s.idt;
+	s2.cr0 = s.cr0;
+	s2.cr2 = s.cr2;
+	s2.cr3 = s.cr3;
+	s2.cr4 = s.cr4;
+	s2.cr8 = s.cr8;
+	s2.efer = s.efer;
+	s2.apic_base = s.apic_base;
+	/* Nested paging reloads PDPTEs from CR3: none are cached to report. */
+	return copy_to_user(argp, &s2, sizeof(s2)) ? -EFAULT : 0;
+}
+
+static int hv_x86_set_sregs2(struct hv_vcpu *vcpu, struct hv_sregs2 __user *argp)
+{
+	struct hv_sregs2 s2;
+	struct hv_sregs s;
+
+	if (copy_from_user(&s2, argp, sizeof(s2)))
+		return -EFAULT;
+	if (s2.flags & ~HV_SREGS2_FLAGS_PDPTRS_VALID)
+		return -EINVAL;
+	hv_sregs2_to_sregs(&s2, &s);
+	return hv_x86_apply_sregs(vcpu, &s);
+}
+
+/*
+ * HV_SET_TSC_KHZ: without TSC scaling only the host's rate is possible;
+ * KVM accepts rates within 250 ppm of it.
+ */
+static int hv_x86_set_tsc_khz(unsigned long khz)
+{
+	u64 tolerance = tsc_khz / 4000 + 1;
+
+	if (khz + tolerance < tsc_khz || khz > tsc_khz + tolerance)
+		return -EINVAL;
+	return 0;
+}
+
+/* HV_SET_SIGNAL_MASK: the signals blocked while RUN is in the guest. */
+static int hv_x86_set_signal_mask(struct hv_vcpu *vcpu,
+				  struct hv_signal_mask __user *argp)
+{
+	struct hv_signal_mask hdr;
+	sigset_t set;
+
+	if (!argp) {
+		vcpu->arch.sigset_active = false;
+		return 0;
+	}
+	if (copy_from_user(&hdr, argp, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.len != sizeof(set))
+		return -EINVAL;
+	if (copy_from_user(&set, argp->sigset, sizeof(set)))
+		return -EFAULT;
+	sigdelsetmask(&set, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	vcpu->arch.sigset = set;
+	vcpu->arch.sigset_active = true;
+	return 0;
+}
+
+/* Around RUN: block what userspace asked, restore on the way out. */
+void hv_arch_sigset_activate(struct hv_vcpu *vcpu)
+{
+	if (vcpu->arch.sigset_active)
+		sigprocmask(SIG_SETMASK, &vcpu->arch.sigset,
+			    &current->real_blocked);
+}
+
+void hv_arch_sigset_deactivate(struct hv_vcpu *vcpu)
+{
+	if (!vcpu->arch.sigset_active)
+		return;
+	sigprocmask(SIG_SETMASK, &current->real_blocked, NULL);
+	sigemptyset(&current->real_blocked);
+}
+
+long hv_x86_save_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
+		       unsigned long arg)
+{
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case HV_GET_XSAVE:
+		return hv_x86_get_xsave(vcpu, argp, sizeof(struct hv_xsave));
+	case HV_GET_XSAVE2:
+		return hv_x86_get_xsave(vcpu, argp, hv_x86_xsave2_size());
+	case HV_SET_XSAVE:
+		return hv_x86_set_xsave(vcpu, argp);
+	case HV_GET_XCRS:
+		return hv_x86_get_xcrs(vcpu, argp);
+	case HV_SET_XCRS:
+		return hv_x86_set_xcrs(vcpu, argp);
+	case HV_GET_DEBUGREGS:
+		return hv_x86_get_debugregs(vcpu, argp);
+	case HV_SET_DEBUGREGS:
+		return hv_x86_set_debugregs(vcpu, argp);
+	case HV_GET_VCPU_EVENTS:
+		return hv_x86_get_vcpu_events(vcpu, argp);
+	case HV_SET_VCPU_EVENTS:
+		return hv_x86_set_vcpu_events(vcpu, argp);
+	case HV_GET_MP_STATE:
+		return hv_x86_mp_state(vcpu, false, argp);
+	case HV_SET_MP_STATE:
+		return hv_x86_mp_state(vcpu, true, argp);
+	case HV_GET_SREGS2:
+		return hv_x86_get_sregs2(vcpu, argp);
+	case HV_SET_SREGS2:
+		return hv_x86_set_sregs2(vcpu, argp);
+	case HV_GET_TSC_KHZ:
+		return tsc_khz;
+	case HV_SET_TSC_KHZ:
+		return hv_x86_set_tsc_khz(arg);
+	case HV_SET_SIGNAL_MASK:
+		return hv_x86_set_signal_mask(vcpu, argp);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* x86 VM ioctls (KVM's kvm_arch_vm_ioctl). */
+long hv_arch_vm_ioctl(struct hv_vm *vm, unsigned int cmd, unsigned long arg)
+{
+	u64 ident;
+
+	switch (cmd) {
+	case HV_SET_TSS_ADDR:
+		/*
+		 * Only VMX without unrestricted guests needs this TSS; AMD-V
+		 * runs real mode natively.  KVM's range check is kept.
+		 */
+		if (arg > (unsigned int)(-3 * PAGE_SIZE))
+			return -EINVAL;
+		return 0;
+	case HV_SET_IDENTITY_MAP_ADDR:
+		if (copy_from_user(&ident, (void __user *)arg, sizeof(ident)))
+			return -EFAULT;
+		return atomic_read(&vm->nr_vcpus) ? -EINVAL : 0;
+	default:
+		return -ENOTTY;
+	}
+}

@@ -101,6 +101,7 @@ unsigned long hv_memslot_gfn_to_hva(const struct hv_memslot *slot, u64 gfn);
  * @dead:	[a] set when hv found the VM inconsistent: ioctls get -EIO.
  * @stats:	[a] counters, read without locks through debugfs.
  * @debugfs:	(c) the VM's debugfs directory, or an error pointer.
+ * @arch:	[l] architecture state.
  */
 struct hv_vm {
 	struct mm_struct *mm;
@@ -122,6 +123,7 @@ struct hv_vm {
 	bool dead;
 	struct hv_vm_stats stats;
 	struct dentry *debugfs;
+	struct hv_vm_arch arch;
 };
 
 /* Where a vCPU thread is, for the request/kick protocol. */

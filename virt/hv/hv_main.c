@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) "hv: " fmt
 
+#include <linux/cpumask.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -48,6 +49,8 @@ long hv_check_extension(const struct hv_backend_ops *ops, long cap)
 	case HV_CAP_NR_MEMSLOTS:
 		return HV_USER_MEM_SLOTS;
 	case HV_CAP_NR_VCPUS:
+		/* The recommended count, as KVM: one vCPU per host CPU. */
+		return min_t(long, num_online_cpus(), HV_MAX_VCPUS);
 	case HV_CAP_MAX_VCPUS:
 		return HV_MAX_VCPUS;
 	case HV_CAP_MAX_VCPU_ID:

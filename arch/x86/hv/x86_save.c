@@ -351,12 +351,25 @@ long hv_x86_save_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 	}
 }
 
+/* KVM_MIN_ALLOC_MMU_PAGES: a smaller SET_NR_MMU_PAGES is -EINVAL. */
+#define HV_MIN_MMU_PAGES	64
+
 /* x86 VM ioctls (KVM's kvm_arch_vm_ioctl). */
 long hv_arch_vm_ioctl(struct hv_vm *vm, unsigned int cmd, unsigned long arg)
 {
 	u64 ident;
 
 	switch (cmd) {
+	case HV_SET_NR_MMU_PAGES:
+		/* KVM's selftests call it before running any guest. */
+		if (arg < HV_MIN_MMU_PAGES)
+			return -EINVAL;
+		mutex_lock(&vm->lock);
+		vm->arch.nr_mmu_pages = arg;
+		mutex_unlock(&vm->lock);
+		return 0;
+	case HV_GET_NR_MMU_PAGES:
+		return READ_ONCE(vm->arch.nr_mmu_pages);
 	case HV_SET_TSS_ADDR:
 		/*
 		 * Only VMX without unrestricted guests needs this TSS; AMD-V

@@ -17,7 +17,8 @@ FIXTURE_SETUP(hv_dev)
 {
 	self->fd = hv_open_dev();
 	if (self->fd < 0 && (errno == ENOENT || errno == EACCES))
-		SKIP(return, "cannot open %s: %s", HV_DEV_PATH, strerror(errno));
+		SKIP(return, "cannot open %s: %s", hv_dev_path(),
+		     strerror(errno));
 	ASSERT_LE(0, self->fd);
 }
 

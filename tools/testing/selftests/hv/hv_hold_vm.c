@@ -15,7 +15,7 @@ int main(void)
 
 	dev = hv_open_dev();
 	if (dev < 0) {
-		perror(HV_DEV_PATH);
+		perror(hv_dev_path());
 		return 1;
 	}
 	vm = hv_ioctl(dev, HV_CREATE_VM, 0);

@@ -10,6 +10,9 @@
 
 KSFT_SKIP=4
 dir=${HV_MODULES_DIR:-/hv/modules}
+# hv_hold_vm must open hv whatever device the other tests were pointed at.
+HV_DEV=/dev/hv
+export HV_DEV
 here=$(dirname "$0")
 num=0
 failed=0

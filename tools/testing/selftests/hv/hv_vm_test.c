@@ -19,7 +19,8 @@ FIXTURE_SETUP(hv_vm)
 	self->vm = -1;
 	self->dev = hv_open_dev();
 	if (self->dev < 0 && (errno == ENOENT || errno == EACCES))
-		SKIP(return, "cannot open %s: %s", HV_DEV_PATH, strerror(errno));
+		SKIP(return, "cannot open %s: %s", hv_dev_path(),
+		     strerror(errno));
 	ASSERT_LE(0, self->dev);
 
 	self->vm = hv_ioctl(self->dev, HV_CREATE_VM, 0);

@@ -112,6 +112,15 @@ struct hv_vcpu_arch {
 	u64 mmio_gpa;
 };
 
+/**
+ * struct hv_vm_arch - x86 state of a VM kept by the core
+ * @nr_mmu_pages: what HV_SET_NR_MMU_PAGES asked for.  Nested page tables
+ *		grow on demand, so the value is only stored and reported.
+ */
+struct hv_vm_arch {
+	unsigned long nr_mmu_pages;
+};
+
 /* Event types for inject_event, as the hardware encodes them (APM 15.20). */
 enum hv_x86_event_type {
 	HV_X86_EVENT_INTR = 0,

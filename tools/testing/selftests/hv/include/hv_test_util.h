@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <linux/hv.h>
@@ -14,13 +15,24 @@
 #define HV_DEV_PATH	"/dev/hv"
 
 /*
- * Open /dev/hv.  Returns the fd, or -1 with errno set; callers skip on
+ * The device the tests drive: /dev/hv, or $HV_DEV (HV_DEV=/dev/kvm runs
+ * the same tests against Linux's KVM, which is how they are validated).
+ */
+static inline const char *hv_dev_path(void)
+{
+	const char *path = getenv("HV_DEV");
+
+	return path && *path ? path : HV_DEV_PATH;
+}
+
+/*
+ * Open the device.  Returns the fd, or -1 with errno set; callers skip on
  * ENOENT (module not loaded) and EACCES (not in the kvm group), as KVM's
  * selftests skip without /dev/kvm.
  */
 static inline int hv_open_dev(void)
 {
-	return open(HV_DEV_PATH, O_RDWR | O_CLOEXEC);
+	return open(hv_dev_path(), O_RDWR | O_CLOEXEC);
 }
 
 /* ioctl() returning -errno instead of -1, for compact assertions. */

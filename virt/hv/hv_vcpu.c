@@ -111,6 +111,9 @@ static int hv_vcpu_run(struct hv_vcpu *vcpu)
 	hv_arch_load_guest_fpu(vcpu);
 	idx = srcu_read_lock(&vcpu->vm->srcu);
 
+	r = hv_arch_vcpu_pre_run(vcpu);
+	if (r)
+		goto out;
 	/* KVM order: complete the pending I/O, then honour immediate_exit. */
 	r = hv_arch_vcpu_complete_pending(vcpu);
 	if (r <= 0)
@@ -145,6 +148,7 @@ static int hv_vcpu_run(struct hv_vcpu *vcpu)
 	if (!r && run->exit_reason < HV_STATS_EXIT_REASONS)
 		vcpu->stats.exit_reason[run->exit_reason]++;
 out:
+	hv_arch_vcpu_post_run(vcpu);
 	srcu_read_unlock(&vcpu->vm->srcu, idx);
 	hv_arch_put_guest_fpu(vcpu);
 	hv_vcpu_put(vcpu);

@@ -246,6 +246,31 @@ static void hv_x86_string_advance(struct hv_vcpu *vcpu, int index_reg)
 	vcpu->arch.rip = pio->next_rip;
 }
 
+/*
+ * Without an in-kernel local APIC, userspace owns the task priority: RUN
+ * loads hv_run.cr8 into the guest's CR8 (-EINVAL above 15), and every
+ * exit reports CR8, RFLAGS.IF and the APIC base back, as KVM does
+ * (kvm_arch_vcpu_ioctl_run(), post_kvm_run_save()).
+ */
+int hv_arch_vcpu_pre_run(struct hv_vcpu *vcpu)
+{
+	u64 cr8 = READ_ONCE(vcpu->run->cr8);
+
+	if (cr8 > 15)
+		return -EINVAL;
+	hv_x86_ops(vcpu)->set_cr8(vcpu, cr8);
+	return 0;
+}
+
+void hv_arch_vcpu_post_run(struct hv_vcpu *vcpu)
+{
+	struct hv_run *run = vcpu->run;
+
+	run->if_flag = !!(vcpu->arch.rflags & X86_EFLAGS_IF);
+	run->cr8 = hv_x86_ops(vcpu)->get_cr8(vcpu);
+	run->apic_base = vcpu->arch.apic_base;
+}
+
 /**
  * hv_arch_vcpu_complete_pending - finish the access userspace handled
  * @vcpu: the vCPU, in HV_RUN.

@@ -93,6 +93,8 @@ void svm_set_sregs(struct hv_vcpu *vcpu, const struct hv_sregs *sregs);
 void svm_inject_event(struct hv_vcpu *vcpu, enum hv_x86_event_type type,
 		      u8 vector, bool has_error, u32 error_code);
 u32 svm_get_interrupt_shadow(struct hv_vcpu *vcpu);
+u8 svm_get_cr8(struct hv_vcpu *vcpu);
+void svm_set_cr8(struct hv_vcpu *vcpu, u8 cr8);
 void svm_set_interrupt_shadow(struct hv_vcpu *vcpu, u32 shadow);
 void svm_get_debugregs(struct hv_vcpu *vcpu, struct hv_debugregs *dbg);
 void svm_set_debugregs(struct hv_vcpu *vcpu, const struct hv_debugregs *dbg);

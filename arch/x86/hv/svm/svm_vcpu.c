@@ -264,6 +264,19 @@ void svm_inject_event(struct hv_vcpu *vcpu, enum hv_x86_event_type type,
 	to_svm(vcpu)->vmcb->control.event_inj = inj;
 }
 
+/* CR8 is V_TPR with V_INTR_MASKING (APM 15.21.4). */
+u8 svm_get_cr8(struct hv_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->control.int_ctl & 0xf;
+}
+
+void svm_set_cr8(struct hv_vcpu *vcpu, u8 cr8)
+{
+	struct vmcb_control *c = &to_svm(vcpu)->vmcb->control;
+
+	c->int_ctl = (c->int_ctl & ~0xfULL) | (cr8 & 0xf);
+}
+
 /* VMCB INTERRUPT_SHADOW (APM 15.21.5): bit 0 of int_state. */
 u32 svm_get_interrupt_shadow(struct hv_vcpu *vcpu)
 {

@@ -138,6 +138,8 @@ enum hv_x86_event_type {
  * @get_interrupt_shadow: whether interrupts are blocked for one instruction
  *		(after STI or MOV SS), as HV_VCPU_EVENTS encodes it.
  * @set_interrupt_shadow: set it.
+ * @get_cr8:	the guest's task priority (CR8, the VMCB's V_TPR on SVM).
+ * @set_cr8:	set it.
  * @get_debugregs: DR0-3, DR6, DR7 as the guest sees them.
  * @set_debugregs: write them; validated by the core.
  * @get_msr:	read an MSR held in the hardware structure; -ENOENT if the
@@ -153,6 +155,8 @@ struct hv_arch_backend_ops {
 	void (*inject_event)(struct hv_vcpu *vcpu, enum hv_x86_event_type type,
 			     u8 vector, bool has_error, u32 error_code);
 	u32 (*get_interrupt_shadow)(struct hv_vcpu *vcpu);
+	u8 (*get_cr8)(struct hv_vcpu *vcpu);
+	void (*set_cr8)(struct hv_vcpu *vcpu, u8 cr8);
 	void (*set_interrupt_shadow)(struct hv_vcpu *vcpu, u32 shadow);
 	void (*get_debugregs)(struct hv_vcpu *vcpu, struct hv_debugregs *dbg);
 	void (*set_debugregs)(struct hv_vcpu *vcpu,
@@ -167,6 +171,7 @@ hv_arch_backend_ops_valid(const struct hv_arch_backend_ops *ops)
 {
 	return ops->get_sregs && ops->set_sregs && ops->inject_event &&
 	       ops->get_interrupt_shadow && ops->set_interrupt_shadow &&
+	       ops->get_cr8 && ops->set_cr8 &&
 	       ops->get_debugregs && ops->set_debugregs &&
 	       ops->get_msr && ops->set_msr;
 }
@@ -201,6 +206,8 @@ void hv_arch_vcpu_destroy(struct hv_vcpu *vcpu);
 long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 			unsigned long arg);
 int hv_arch_vcpu_complete_pending(struct hv_vcpu *vcpu);
+int hv_arch_vcpu_pre_run(struct hv_vcpu *vcpu);
+void hv_arch_vcpu_post_run(struct hv_vcpu *vcpu);
 long hv_arch_check_extension(long cap);
 long hv_arch_dev_ioctl(unsigned int cmd, unsigned long arg);
 long hv_arch_vm_ioctl(struct hv_vm *vm, unsigned int cmd, unsigned long arg);

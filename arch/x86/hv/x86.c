@@ -26,6 +26,7 @@ int hv_arch_vcpu_init(struct hv_vcpu *vcpu)
 	vcpu->arch.rip = 0xfff0;
 	vcpu->arch.rflags = X86_EFLAGS_FIXED;
 	vcpu->arch.xcr0 = XFEATURE_MASK_FP;
+	vcpu->arch.queued_irq = -1;
 	hv_x86_msr_reset(vcpu);
 	return 0;
 }
@@ -61,6 +62,7 @@ long hv_arch_check_extension(long cap)
 	case HV_CAP_DEBUGREGS:
 	case HV_CAP_SREGS2:
 	case HV_CAP_GET_TSC_KHZ:
+	case HV_CAP_USER_NMI:
 		return 1;
 	case HV_CAP_XSAVE2:
 		return hv_x86_xsave2_size();
@@ -269,6 +271,7 @@ void hv_arch_vcpu_post_run(struct hv_vcpu *vcpu)
 	run->if_flag = !!(vcpu->arch.rflags & X86_EFLAGS_IF);
 	run->cr8 = hv_x86_ops(vcpu)->get_cr8(vcpu);
 	run->apic_base = vcpu->arch.apic_base;
+	hv_x86_irq_post_run(vcpu);
 }
 
 /**

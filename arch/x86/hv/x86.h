@@ -22,6 +22,11 @@ long hv_x86_save_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 		       unsigned long arg);
 long hv_x86_xsave2_size(void);
 
+/* x86_irq.c */
+long hv_x86_irq_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
+		      unsigned long arg);
+void hv_x86_irq_post_run(struct hv_vcpu *vcpu);
+
 /* x86_msr.c */
 long hv_x86_get_msr_index_list(struct hv_msr_list __user *argp);
 long hv_x86_msrs_ioctl(struct hv_vcpu *vcpu, bool set,

@@ -130,8 +130,9 @@ static int hv_x86_set_debugregs(struct hv_vcpu *vcpu,
 }
 
 /*
- * Events: hv injects at the next entry and keeps nothing pending across
- * exits, so GET reports no queued event; SET queues what it is given.
+ * Events: the interrupt queued by HV_INTERRUPT and pending NMIs are
+ * reported and restored; an exception is injected at the next entry and
+ * never kept pending across exits, so GET reports none.
  */
 #define HV_VCPUEVENT_VALID	(HV_VCPUEVENT_VALID_NMI_PENDING |	\
 				 HV_VCPUEVENT_VALID_SIPI_VECTOR |	\
@@ -144,6 +145,11 @@ static int hv_x86_get_vcpu_events(struct hv_vcpu *vcpu,
 
 	memset(&ev, 0, sizeof(ev));
 	ev.interrupt.shadow = hv_x86_ops(vcpu)->get_interrupt_shadow(vcpu);
+	if (vcpu->arch.queued_irq >= 0) {
+		ev.interrupt.injected = 1;
+		ev.interrupt.nr = vcpu->arch.queued_irq;
+	}
+	ev.nmi.pending = !!vcpu->arch.nmi_pending;
 	ev.flags = HV_VCPUEVENT_VALID_NMI_PENDING | HV_VCPUEVENT_VALID_SHADOW;
 	return copy_to_user(argp, &ev, sizeof(ev)) ? -EFAULT : 0;
 }
@@ -169,13 +175,12 @@ static int hv_x86_set_vcpu_events(struct hv_vcpu *vcpu,
 		ops->inject_event(vcpu, HV_X86_EVENT_EXCEPTION, ev.exception.nr,
 				  ev.exception.has_error_code,
 				  ev.exception.error_code);
-	else if (ev.nmi.injected ||
-		 ((ev.flags & HV_VCPUEVENT_VALID_NMI_PENDING) && ev.nmi.pending))
-		ops->inject_event(vcpu, HV_X86_EVENT_NMI, 2, false, 0);
-	else if (ev.interrupt.injected)
-		ops->inject_event(vcpu, ev.interrupt.soft ?
-				  HV_X86_EVENT_SOFT_INT : HV_X86_EVENT_INTR,
-				  ev.interrupt.nr, false, 0);
+	if (ev.flags & HV_VCPUEVENT_VALID_NMI_PENDING)
+		vcpu->arch.nmi_pending = !!ev.nmi.pending;
+	if (ev.nmi.injected)
+		vcpu->arch.nmi_pending = 1;
+	vcpu->arch.queued_irq = ev.interrupt.injected && !ev.interrupt.soft ?
+				ev.interrupt.nr : -1;
 	return 0;
 }
 

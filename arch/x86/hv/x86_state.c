@@ -206,6 +206,9 @@ long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 		return hv_x86_msrs_ioctl(vcpu, false, argp);
 	case HV_SET_MSRS:
 		return hv_x86_msrs_ioctl(vcpu, true, argp);
+	case HV_INTERRUPT:
+	case HV_NMI:
+		return hv_x86_irq_ioctl(vcpu, cmd, arg);
 	case HV_SET_CPUID2:
 	case HV_GET_CPUID2:
 		return hv_x86_cpuid_ioctl(vcpu, cmd, argp);

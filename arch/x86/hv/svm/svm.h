@@ -44,6 +44,11 @@ struct svm_npt_cache {
  * @guest_dr:	[v] DR0-DR3 of the guest once it uses them.
  * @guest_uses_dr: [v] the guest wrote a debug register: DR accesses are
  *		no longer intercepted and DR0-3 are switched on entry/exit.
+ * @nmi_masked: [v] an NMI was delivered and its handler has not executed
+ *		IRET yet: further NMIs wait (SDM 6.7.1).
+ * @nmi_iret_rip: [v] RIP of the IRET that ends the NMI handler; NMIs are
+ *		unmasked once the guest has moved past it.
+ * @nmi_iret_seen: [v] the IRET intercept fired; waiting to move past it.
  * @host_pkru:	[v] host PKRU, restored after an exit if the guest
  *		changed it (it can set CR4.PKE without an intercept).
  */
@@ -57,6 +62,9 @@ struct svm_vcpu {
 	struct svm_npt_cache npt_cache;
 	unsigned long guest_dr[4];
 	bool guest_uses_dr;
+	bool nmi_masked;
+	bool nmi_iret_seen;
+	u64 nmi_iret_rip;
 	u32 host_pkru;
 };
 
@@ -94,6 +102,11 @@ void svm_inject_event(struct hv_vcpu *vcpu, enum hv_x86_event_type type,
 		      u8 vector, bool has_error, u32 error_code);
 u32 svm_get_interrupt_shadow(struct hv_vcpu *vcpu);
 u8 svm_get_cr8(struct hv_vcpu *vcpu);
+bool svm_event_pending(struct hv_vcpu *vcpu);
+bool svm_interrupt_allowed(struct hv_vcpu *vcpu);
+bool svm_nmi_allowed(struct hv_vcpu *vcpu);
+void svm_enable_irq_window(struct hv_vcpu *vcpu);
+void svm_enable_nmi_window(struct hv_vcpu *vcpu);
 void svm_set_cr8(struct hv_vcpu *vcpu, u8 cr8);
 void svm_set_interrupt_shadow(struct hv_vcpu *vcpu, u32 shadow);
 void svm_get_debugregs(struct hv_vcpu *vcpu, struct hv_debugregs *dbg);

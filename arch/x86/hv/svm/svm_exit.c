@@ -148,6 +148,24 @@ static int svm_exit_interrupted(struct svm_vcpu *svm)
 	return 1;
 }
 
+/* The guest can take an interrupt now; hv_x86_inject_pending() acts. */
+static int svm_exit_vintr(struct svm_vcpu *svm)
+{
+	return 1;
+}
+
+/*
+ * The NMI handler's IRET is about to run: stop intercepting it and
+ * unmask NMIs once RIP has moved past it (svm_complete_events()).
+ */
+static int svm_exit_iret(struct svm_vcpu *svm)
+{
+	svm->vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
+	svm->nmi_iret_seen = true;
+	svm->nmi_iret_rip = svm->vcpu.arch.rip;
+	return 1;
+}
+
 static int svm_exit_invalid(struct svm_vcpu *svm)
 {
 	struct hv_run *run = svm->vcpu.run;
@@ -167,6 +185,8 @@ static const svm_exit_handler svm_exit_handlers[] = {
 	[SVM_EXIT_INTR]		= svm_exit_interrupted,
 	[SVM_EXIT_NMI]		= svm_exit_interrupted,
 	[SVM_EXIT_SMI]		= svm_exit_interrupted,
+	[SVM_EXIT_VINTR]	= svm_exit_vintr,
+	[SVM_EXIT_IRET]		= svm_exit_iret,
 	[SVM_EXIT_CPUID]	= svm_exit_cpuid,
 	[SVM_EXIT_RSM]		= svm_inject_ud,
 	[SVM_EXIT_INVD]		= svm_exit_skip2,

@@ -257,11 +257,92 @@ int svm_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host)
 void svm_inject_event(struct hv_vcpu *vcpu, enum hv_x86_event_type type,
 		      u8 vector, bool has_error, u32 error_code)
 {
+	struct svm_vcpu *svm = to_svm(vcpu);
 	u64 inj = vector | ((u64)type << 8) | SVM_EVTINJ_VALID;
 
 	if (has_error)
 		inj |= SVM_EVTINJ_VALID_ERR | ((u64)error_code << 32);
-	to_svm(vcpu)->vmcb->control.event_inj = inj;
+	svm->vmcb->control.event_inj = inj;
+	if (type == HV_X86_EVENT_NMI) {
+		/* Block NMIs until the handler's IRET (SDM 6.7.1). */
+		svm->nmi_masked = true;
+		svm->nmi_iret_seen = false;
+		svm->vmcb->control.intercept_misc1 |= SVM_INTERCEPT_IRET;
+	}
+}
+
+bool svm_event_pending(struct hv_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->control.event_inj & SVM_EVTINJ_VALID;
+}
+
+/* APM 15.21: an external interrupt needs RFLAGS.IF and no shadow. */
+bool svm_interrupt_allowed(struct hv_vcpu *vcpu)
+{
+	struct vmcb_control *c = &to_svm(vcpu)->vmcb->control;
+
+	return (vcpu->arch.rflags & X86_EFLAGS_IF) &&
+	       !(c->int_state & SVM_INTERRUPT_SHADOW) &&
+	       !(c->event_inj & SVM_EVTINJ_VALID);
+}
+
+bool svm_nmi_allowed(struct hv_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb_control *c = &svm->vmcb->control;
+
+	return !svm->nmi_masked && !(c->int_state & SVM_INTERRUPT_SHADOW) &&
+	       !(c->event_inj & SVM_EVTINJ_VALID);
+}
+
+/*
+ * APM 15.21.4: a virtual interrupt (V_IRQ) with the VINTR intercept set
+ * exits as soon as the guest could take it; it is never delivered.
+ */
+void svm_enable_irq_window(struct hv_vcpu *vcpu)
+{
+	struct vmcb_control *c = &to_svm(vcpu)->vmcb->control;
+
+	c->int_ctl |= SVM_V_IRQ | SVM_V_IGN_TPR |
+		      (0xfULL << SVM_V_INTR_PRIO_SHIFT);
+	c->intercept_misc1 |= SVM_INTERCEPT_VINTR;
+}
+
+/*
+ * An NMI held by a running handler waits for the IRET intercept (set at
+ * injection); one held by an interrupt shadow takes the next interrupt
+ * window, a simplification: the shadow lasts one instruction.
+ */
+void svm_enable_nmi_window(struct hv_vcpu *vcpu)
+{
+	if (!to_svm(vcpu)->nmi_masked)
+		svm_enable_irq_window(vcpu);
+}
+
+/*
+ * After an exit: re-deliver an event whose delivery the exit interrupted
+ * (EXITINTINFO, APM 15.7.2), except software interrupts, which their
+ * instruction raises again; drop the window request (armed again at the
+ * next entry if still needed); unmask NMIs once past the handler's IRET.
+ */
+static void svm_complete_events(struct svm_vcpu *svm)
+{
+	struct vmcb_control *c = &svm->vmcb->control;
+	u64 info = c->exit_int_info;
+	u32 type = (info & SVM_EVTINJ_TYPE_MASK) >> SVM_EVTINJ_TYPE_SHIFT;
+
+	c->event_inj = 0;
+	if ((info & SVM_EVTINJ_VALID) && (type == HV_X86_EVENT_INTR ||
+					  type == HV_X86_EVENT_NMI ||
+					  type == HV_X86_EVENT_EXCEPTION))
+		c->event_inj = info;
+	c->int_ctl &= ~(SVM_V_IRQ | SVM_V_IGN_TPR |
+			(0xfULL << SVM_V_INTR_PRIO_SHIFT));
+	c->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+	if (svm->nmi_iret_seen && svm->vcpu.arch.rip != svm->nmi_iret_rip) {
+		svm->nmi_masked = false;
+		svm->nmi_iret_seen = false;
+	}
 }
 
 /* CR8 is V_TPR with V_INTR_MASKING (APM 15.21.4). */
@@ -391,6 +472,10 @@ void svm_vcpu_reset(struct svm_vcpu *svm)
 	svm->asid_generation = 0;
 	svm->guest_uses_dr = false;
 	memset(svm->guest_dr, 0, sizeof(svm->guest_dr));
+	svm->nmi_masked = false;
+	svm->nmi_iret_seen = false;
+	vcpu->arch.queued_irq = -1;
+	vcpu->arch.nmi_pending = 0;
 }
 
 int svm_vcpu_create(struct hv_vcpu *vcpu)
@@ -519,6 +604,7 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb *vmcb = svm->vmcb;
 	struct svm_cpu_data *sd;
+	int r;
 
 	vmcb->save.rax = vcpu->arch.regs[HV_REG_RAX];
 	vmcb->save.rsp = vcpu->arch.regs[HV_REG_RSP];
@@ -545,6 +631,7 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 
 	svm_assign_asid(svm, smp_processor_id());
 	vcpu->arch.has_run = true;
+	hv_x86_inject_pending(vcpu);
 	sd = this_cpu_ptr(&svm_cpu_data);
 
 	clgi();
@@ -576,12 +663,14 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	vcpu->arch.rip = vmcb->save.rip;
 	vcpu->arch.rflags = vmcb->save.rflags;
 	vmcb->control.tlb_ctl = SVM_TLB_NONE;
-	vmcb->control.event_inj = 0;
 
 	if (unlikely(vmcb->control.exit_code == SVM_EXIT_NONE)) {
 		/* VMRUN faulted: SVM is off under us (emergency disable). */
 		hv_vm_mark_dead(vcpu->vm);
 		return -EIO;
 	}
-	return svm_handle_exit(svm);
+	svm_complete_events(svm);
+	r = svm_handle_exit(svm);
+	/* KVM's dm_request_for_irq_injection() exit. */
+	return r > 0 ? hv_x86_check_irq_window(vcpu) : r;
 }

@@ -16,8 +16,10 @@
 #define SVM_INTERCEPT_NMI		BIT(1)
 #define SVM_INTERCEPT_SMI		BIT(2)
 #define SVM_INTERCEPT_INIT		BIT(3)
+#define SVM_INTERCEPT_VINTR		BIT(4)
 #define SVM_INTERCEPT_CPUID		BIT(18)
 #define SVM_INTERCEPT_RSM		BIT(19)
+#define SVM_INTERCEPT_IRET		BIT(20)
 #define SVM_INTERCEPT_INVD		BIT(22)
 #define SVM_INTERCEPT_HLT		BIT(24)
 #define SVM_INTERCEPT_INVLPGA		BIT(26)
@@ -47,8 +49,10 @@
 #define SVM_EXIT_NMI		0x061
 #define SVM_EXIT_SMI		0x062
 #define SVM_EXIT_INIT		0x063
+#define SVM_EXIT_VINTR		0x064
 #define SVM_EXIT_CPUID		0x072
 #define SVM_EXIT_RSM		0x073
+#define SVM_EXIT_IRET		0x074
 #define SVM_EXIT_INVD		0x076
 #define SVM_EXIT_HLT		0x078
 #define SVM_EXIT_INVLPGA	0x07a
@@ -99,8 +103,17 @@
 
 /* VMCB.NP_ENABLE (offset 0x90) bit 0. */
 #define SVM_NESTED_CTL_NP_ENABLE	BIT_ULL(0)
-/* VMCB.V_INTR_MASKING (int_ctl bit 24), APM 15.21.1. */
+/* VMCB int_ctl, APM 15.21.4: V_TPR, V_IRQ, priority, ignore TPR, masking. */
+#define SVM_V_TPR_MASK		0xfULL
+#define SVM_V_IRQ		BIT_ULL(8)
+#define SVM_V_INTR_PRIO_SHIFT	16
+#define SVM_V_IGN_TPR		BIT_ULL(20)
 #define SVM_V_INTR_MASKING	BIT_ULL(24)
+/* int_state bit 0: interrupt shadow (APM 15.21.5). */
+#define SVM_INTERRUPT_SHADOW	BIT_ULL(0)
+/* EXITINTINFO has EVENTINJ's layout (APM 15.7.2). */
+#define SVM_EVTINJ_TYPE_SHIFT	8
+#define SVM_EVTINJ_TYPE_MASK	(7 << SVM_EVTINJ_TYPE_SHIFT)
 
 struct vmcb_control {
 	u32 intercept_cr;		/* 0x000 */

@@ -81,6 +81,8 @@ struct hv_x86_pio {
  * @mtrr_def_type: IA32_MTRR_DEF_TYPE.
  * @mtrr_fixed:	the 11 fixed-range MTRRs.
  * @mtrr_var:	the variable-range MTRRs, base/mask pairs.
+ * @queued_irq: vector from HV_INTERRUPT not yet delivered, or -1.
+ * @nmi_pending: NMIs from HV_NMI not yet delivered (at most 2, as KVM).
  * @sigset:	signals blocked while in the guest (HV_SET_SIGNAL_MASK).
  * @sigset_active: @sigset applies.
  * @mmio:	the instruction behind the pending MMIO exit.
@@ -106,6 +108,8 @@ struct hv_vcpu_arch {
 	u64 mtrr_def_type;
 	u64 mtrr_fixed[11];
 	u64 mtrr_var[16];
+	int queued_irq;
+	u32 nmi_pending;
 	sigset_t sigset;
 	bool sigset_active;
 	struct hv_x86_mmio mmio;
@@ -138,6 +142,12 @@ enum hv_x86_event_type {
  * @get_interrupt_shadow: whether interrupts are blocked for one instruction
  *		(after STI or MOV SS), as HV_VCPU_EVENTS encodes it.
  * @set_interrupt_shadow: set it.
+ * @event_pending: an event is set to be delivered at the next entry.
+ * @interrupt_allowed: the guest can take an external interrupt now
+ *		(RFLAGS.IF, no interrupt shadow, no event pending).
+ * @nmi_allowed: the guest can take an NMI now.
+ * @enable_irq_window: exit as soon as the guest can take an interrupt.
+ * @enable_nmi_window: exit as soon as the guest can take an NMI.
  * @get_cr8:	the guest's task priority (CR8, the VMCB's V_TPR on SVM).
  * @set_cr8:	set it.
  * @get_debugregs: DR0-3, DR6, DR7 as the guest sees them.
@@ -155,6 +165,11 @@ struct hv_arch_backend_ops {
 	void (*inject_event)(struct hv_vcpu *vcpu, enum hv_x86_event_type type,
 			     u8 vector, bool has_error, u32 error_code);
 	u32 (*get_interrupt_shadow)(struct hv_vcpu *vcpu);
+	bool (*event_pending)(struct hv_vcpu *vcpu);
+	bool (*interrupt_allowed)(struct hv_vcpu *vcpu);
+	bool (*nmi_allowed)(struct hv_vcpu *vcpu);
+	void (*enable_irq_window)(struct hv_vcpu *vcpu);
+	void (*enable_nmi_window)(struct hv_vcpu *vcpu);
 	u8 (*get_cr8)(struct hv_vcpu *vcpu);
 	void (*set_cr8)(struct hv_vcpu *vcpu, u8 cr8);
 	void (*set_interrupt_shadow)(struct hv_vcpu *vcpu, u32 shadow);
@@ -171,7 +186,9 @@ hv_arch_backend_ops_valid(const struct hv_arch_backend_ops *ops)
 {
 	return ops->get_sregs && ops->set_sregs && ops->inject_event &&
 	       ops->get_interrupt_shadow && ops->set_interrupt_shadow &&
-	       ops->get_cr8 && ops->set_cr8 &&
+	       ops->get_cr8 && ops->set_cr8 && ops->event_pending &&
+	       ops->interrupt_allowed && ops->nmi_allowed &&
+	       ops->enable_irq_window && ops->enable_nmi_window &&
 	       ops->get_debugregs && ops->set_debugregs &&
 	       ops->get_msr && ops->set_msr;
 }
@@ -227,6 +244,8 @@ int hv_x86_handle_pio(struct hv_vcpu *vcpu, u16 port, u8 size, bool in,
 int hv_x86_handle_mmio(struct hv_vcpu *vcpu, u64 gpa, bool write,
 		       const u8 *insn, unsigned int insn_len);
 int hv_x86_handle_cpuid(struct hv_vcpu *vcpu, u64 next_rip);
+void hv_x86_inject_pending(struct hv_vcpu *vcpu);
+int hv_x86_check_irq_window(struct hv_vcpu *vcpu);
 int hv_x86_internal_error(struct hv_vcpu *vcpu, u32 suberror, int ndata,
 			  const u64 *data);
 int hv_x86_gva_to_gpa(struct hv_vcpu *vcpu, u64 gva, bool write, u64 *gpa);

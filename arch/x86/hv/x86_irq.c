@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Interrupts from a userspace interrupt controller (QEMU with
+ * kernel-irqchip=off): HV_INTERRUPT queues an external interrupt, HV_NMI
+ * an NMI; hv delivers them when the guest can take them, asks the
+ * hardware to exit when it becomes able to (an "interrupt window"), and
+ * tells userspace when it may inject (ready_for_interrupt_injection,
+ * HV_EXIT_IRQ_WINDOW_OPEN), with KVM's semantics (arch/x86/kvm/x86.c,
+ * inject_pending_event() and the dm_request_for_irq_injection() exit).
+ *
+ * Delivery itself (event injection, re-injecting an event whose delivery
+ * an exit interrupted, NMI blocking until IRET) is the backend's.
+ */
+#define pr_fmt(fmt) "hv: " fmt
+
+#include <linux/uaccess.h>
+#include <linux/hv_host.h>
+
+#include "x86.h"
+
+/* Whether userspace could inject an interrupt now. */
+static bool hv_x86_ready_for_injection(struct hv_vcpu *vcpu)
+{
+	return vcpu->arch.queued_irq < 0 &&
+	       hv_x86_ops(vcpu)->interrupt_allowed(vcpu);
+}
+
+/**
+ * hv_x86_inject_pending - deliver what is queued, or open a window
+ * @vcpu: the vCPU, about to enter, interrupts disabled.
+ *
+ * NMIs first, then the queued interrupt; what cannot be delivered now
+ * gets a window exit.  A userspace request for a window gets one too.
+ */
+void hv_x86_inject_pending(struct hv_vcpu *vcpu)
+{
+	const struct hv_arch_backend_ops *ops = hv_x86_ops(vcpu);
+	struct hv_vcpu_arch *a = &vcpu->arch;
+
+	/* An event is already on its way (re-injection, VCPU_EVENTS). */
+	if (ops->event_pending(vcpu))
+		goto windows;
+
+	if (a->nmi_pending && ops->nmi_allowed(vcpu)) {
+		a->nmi_pending--;
+		ops->inject_event(vcpu, HV_X86_EVENT_NMI, 2, false, 0);
+	} else if (a->queued_irq >= 0 && ops->interrupt_allowed(vcpu)) {
+		ops->inject_event(vcpu, HV_X86_EVENT_INTR, a->queued_irq,
+				  false, 0);
+		a->queued_irq = -1;
+	}
+windows:
+	if (a->nmi_pending)
+		ops->enable_nmi_window(vcpu);
+	if (a->queued_irq >= 0 || READ_ONCE(vcpu->run->request_interrupt_window))
+		ops->enable_irq_window(vcpu);
+}
+EXPORT_SYMBOL_GPL(hv_x86_inject_pending);
+
+/**
+ * hv_x86_check_irq_window - after an exit handled in the kernel
+ * @vcpu: the vCPU.
+ *
+ * Return: 0 with HV_EXIT_IRQ_WINDOW_OPEN if userspace asked for a window
+ * and may inject now, else 1 (enter the guest again).
+ */
+int hv_x86_check_irq_window(struct hv_vcpu *vcpu)
+{
+	if (!READ_ONCE(vcpu->run->request_interrupt_window) ||
+	    !hv_x86_ready_for_injection(vcpu))
+		return 1;
+	vcpu->run->exit_reason = HV_EXIT_IRQ_WINDOW_OPEN;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(hv_x86_check_irq_window);
+
+/* For hv_arch_vcpu_post_run(). */
+void hv_x86_irq_post_run(struct hv_vcpu *vcpu)
+{
+	vcpu->run->ready_for_interrupt_injection =
+		hv_x86_ready_for_injection(vcpu);
+}
+
+/* HV_INTERRUPT: -EINVAL beyond vector 255, -ENXIO if one is queued. */
+static long hv_x86_interrupt(struct hv_vcpu *vcpu,
+			     struct hv_interrupt __user *argp)
+{
+	struct hv_interrupt irq;
+
+	if (copy_from_user(&irq, argp, sizeof(irq)))
+		return -EFAULT;
+	if (irq.irq >= 256)
+		return -EINVAL;
+	if (vcpu->arch.queued_irq >= 0)
+		return -ENXIO;
+	vcpu->arch.queued_irq = irq.irq;
+	return 0;
+}
+
+long hv_x86_irq_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
+		      unsigned long arg)
+{
+	if (cmd == HV_INTERRUPT)
+		return hv_x86_interrupt(vcpu, (void __user *)arg);
+	/* HV_NMI: NMIs are counted, as KVM's nmi_queued. */
+	vcpu->arch.nmi_pending = min(vcpu->arch.nmi_pending + 1, 2U);
+	return 0;
+}

@@ -993,32 +993,35 @@ static u64 alu_compute(u8 alu, u64 a, u64 b, unsigned int size, u64 *rflags)
 }
 
 /*
- * Write @val to the destination register with x86 semantics: 8- and 16-bit
- * writes keep the other bits, 32-bit writes zero bits 63:32 (SDM Vol. 1,
- * 3.4.1.1; outside 64-bit mode those bits are not visible to the guest).
+ * A register's value after writing @val to its low @size bytes, with x86
+ * semantics: 8- and 16-bit writes keep the other bits, 32-bit writes zero
+ * bits 63:32 (SDM Vol. 1, 3.4.1.1; outside 64-bit mode those bits are not
+ * visible to the guest).
  */
+u64 hv_x86_merge_gpr(u64 old, unsigned int size, u64 val)
+{
+	switch (size) {
+	case 1:
+		return (old & ~0xffULL) | (val & 0xff);
+	case 2:
+		return (old & ~0xffffULL) | (val & 0xffff);
+	case 4:
+		return (u32)val;
+	default:
+		return val;
+	}
+}
+
+/* Write @val to a register; @high8 selects AH/CH/DH/BH. */
 static void write_reg(struct hv_x86_regs *regs, u8 reg, unsigned int size,
 		      bool high8, u64 val)
 {
 	u64 *r = &regs->gpr[reg];
 
-	switch (size) {
-	case 1:
-		if (high8)
-			*r = (*r & ~0xff00ULL) | ((val & 0xff) << 8);
-		else
-			*r = (*r & ~0xffULL) | (val & 0xff);
-		break;
-	case 2:
-		*r = (*r & ~0xffffULL) | (val & 0xffff);
-		break;
-	case 4:
-		*r = (u32)val;
-		break;
-	default:
-		*r = val;
-		break;
-	}
+	if (size == 1 && high8)
+		*r = (*r & ~0xff00ULL) | ((val & 0xff) << 8);
+	else
+		*r = hv_x86_merge_gpr(*r, size, val);
 }
 
 static void write_dest(struct hv_x86_regs *regs, const struct hv_x86_mmio *op,

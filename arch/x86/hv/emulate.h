@@ -202,6 +202,9 @@ struct hv_x86_mmio {
 	u64 pending;
 };
 
+/* A register after writing @val to its low @size bytes (x86 semantics). */
+u64 hv_x86_merge_gpr(u64 old, unsigned int size, u64 val);
+
 /**
  * hv_x86_decode_mmio() - decode the instruction that faulted on MMIO
  * @bytes: instruction bytes from RIP; only the first min(@len, 15) are read

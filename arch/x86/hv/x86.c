@@ -201,27 +201,6 @@ int hv_x86_copy_linear(struct hv_vcpu *vcpu, u64 gva, void *data,
 	return 0;
 }
 
-/* Write @val to the low @width bytes of @reg, with mov semantics. */
-static void hv_x86_write_reg(struct hv_vcpu *vcpu, int reg, u8 width, u64 val)
-{
-	unsigned long *r = &vcpu->arch.regs[reg];
-
-	switch (width) {
-	case 1:
-		*r = (*r & ~0xffUL) | (val & 0xff);
-		break;
-	case 2:
-		*r = (*r & ~0xffffUL) | (val & 0xffff);
-		break;
-	case 4:
-		*r = (u32)val;	/* zero-extends, SDM 3.4.1.1 */
-		break;
-	default:
-		*r = val;
-		break;
-	}
-}
-
 static u64 hv_x86_addr_mask(u8 addr_size)
 {
 	return addr_size == 8 ? ~0ULL : (1ULL << (addr_size * 8)) - 1;
@@ -300,7 +279,9 @@ int hv_arch_vcpu_complete_pending(struct hv_vcpu *vcpu)
 			break;
 		}
 		memcpy(&val, vcpu->pio_data, pio->size);
-		hv_x86_write_reg(vcpu, HV_REG_RAX, pio->size, val);
+		vcpu->arch.regs[HV_REG_RAX] =
+			hv_x86_merge_gpr(vcpu->arch.regs[HV_REG_RAX],
+					 pio->size, val);
 		vcpu->arch.rip = pio->next_rip;
 		break;
 	case HV_PENDING_PIO_OUT:

@@ -90,6 +90,21 @@ u64 hv_arch_max_gfn(void)
 }
 
 /**
+ * hv_x86_skip_to - finish an instruction hv emulated
+ * @vcpu: the vCPU.
+ * @next_rip: RIP after it.
+ *
+ * Also ends an interrupt shadow: the instruction after STI or MOV SS has
+ * now executed (KVM's skip_emulated_instruction()).
+ */
+void hv_x86_skip_to(struct hv_vcpu *vcpu, u64 next_rip)
+{
+	vcpu->arch.rip = next_rip;
+	hv_x86_ops(vcpu)->set_interrupt_shadow(vcpu, 0);
+}
+EXPORT_SYMBOL_GPL(hv_x86_skip_to);
+
+/**
  * hv_x86_internal_error - return to userspace with HV_EXIT_INTERNAL_ERROR
  * @vcpu: the vCPU.
  * @suberror: HV_INTERNAL_ERROR_*.
@@ -200,6 +215,7 @@ int hv_x86_copy_linear(struct hv_vcpu *vcpu, u64 gva, void *data,
 	}
 	return 0;
 }
+EXPORT_SYMBOL_GPL(hv_x86_copy_linear);
 
 static u64 hv_x86_addr_mask(u8 addr_size)
 {
@@ -224,7 +240,7 @@ static void hv_x86_string_advance(struct hv_vcpu *vcpu, int index_reg)
 		if (r[HV_REG_RCX] & mask)
 			return;
 	}
-	vcpu->arch.rip = pio->next_rip;
+	hv_x86_skip_to(vcpu, pio->next_rip);
 }
 
 /*
@@ -282,13 +298,13 @@ int hv_arch_vcpu_complete_pending(struct hv_vcpu *vcpu)
 		vcpu->arch.regs[HV_REG_RAX] =
 			hv_x86_merge_gpr(vcpu->arch.regs[HV_REG_RAX],
 					 pio->size, val);
-		vcpu->arch.rip = pio->next_rip;
+		hv_x86_skip_to(vcpu, pio->next_rip);
 		break;
 	case HV_PENDING_PIO_OUT:
 		if (pio->string)
 			hv_x86_string_advance(vcpu, HV_REG_RSI);
 		else
-			vcpu->arch.rip = pio->next_rip;
+			hv_x86_skip_to(vcpu, pio->next_rip);
 		break;
 	case HV_PENDING_MMIO:
 		return hv_x86_complete_mmio(vcpu);
@@ -344,7 +360,7 @@ int hv_x86_handle_pio(struct hv_vcpu *vcpu, u16 port, u8 size, bool in,
 			u64 rcx = r[HV_REG_RCX] & mask;
 
 			if (!rcx) {	/* nothing to do: skip it */
-				vcpu->arch.rip = next_rip;
+				hv_x86_skip_to(vcpu, next_rip);
 				return 1;
 			}
 			/* Forward copies up to the end of the page only. */

@@ -12,8 +12,6 @@ static inline const struct hv_arch_backend_ops *hv_x86_ops(struct hv_vcpu *vcpu)
 	return &vcpu->vm->ops->arch;
 }
 
-int hv_x86_copy_linear(struct hv_vcpu *vcpu, u64 gva, void *data,
-		       unsigned int len, bool write);
 int hv_x86_complete_mmio(struct hv_vcpu *vcpu);
 
 /* x86_state.c, x86_save.c */

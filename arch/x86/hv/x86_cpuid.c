@@ -404,7 +404,7 @@ int hv_x86_handle_cpuid(struct hv_vcpu *vcpu, u64 next_rip)
 	r[HV_REG_RBX] = ebx;
 	r[HV_REG_RCX] = ecx;
 	r[HV_REG_RDX] = edx;
-	vcpu->arch.rip = next_rip;
+	hv_x86_skip_to(vcpu, next_rip);
 	vcpu->stats.cpuid_exits++;
 	return 1;
 }

@@ -37,6 +37,10 @@ void hv_x86_inject_pending(struct hv_vcpu *vcpu)
 	const struct hv_arch_backend_ops *ops = hv_x86_ops(vcpu);
 	struct hv_vcpu_arch *a = &vcpu->arch;
 
+	/* One NMI in service: at most one more is held (KVM's process_nmi()). */
+	if (ops->nmi_masked(vcpu) && a->nmi_pending > 1)
+		a->nmi_pending = 1;
+
 	/* An event is already on its way (re-injection, VCPU_EVENTS). */
 	if (ops->event_pending(vcpu))
 		goto windows;
@@ -81,7 +85,11 @@ void hv_x86_irq_post_run(struct hv_vcpu *vcpu)
 		hv_x86_ready_for_injection(vcpu);
 }
 
-/* HV_INTERRUPT: -EINVAL beyond vector 255, -ENXIO if one is queued. */
+/*
+ * HV_INTERRUPT: -EINVAL beyond vector 255.  A second interrupt before the
+ * first was delivered replaces it, as KVM does with a userspace irqchip
+ * (its -ENXIO is the in-kernel PIC's answer).
+ */
 static long hv_x86_interrupt(struct hv_vcpu *vcpu,
 			     struct hv_interrupt __user *argp)
 {
@@ -91,8 +99,6 @@ static long hv_x86_interrupt(struct hv_vcpu *vcpu,
 		return -EFAULT;
 	if (irq.irq >= 256)
 		return -EINVAL;
-	if (vcpu->arch.queued_irq >= 0)
-		return -ENXIO;
 	vcpu->arch.queued_irq = irq.irq;
 	return 0;
 }

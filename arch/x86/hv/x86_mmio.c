@@ -202,5 +202,7 @@ int hv_x86_complete_mmio(struct hv_vcpu *vcpu)
 	hv_x86_regs_put(vcpu, &regs);
 	if (r == HV_X86_MMIO_WRITE_NEXT)
 		return hv_x86_mmio_exit(vcpu);
+	if (r == HV_X86_MMIO_DONE)
+		hv_x86_skip_to(vcpu, regs.rip);
 	return 1;
 }

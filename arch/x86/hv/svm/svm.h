@@ -49,6 +49,8 @@ struct svm_npt_cache {
  * @nmi_iret_rip: [v] RIP of the IRET that ends the NMI handler; NMIs are
  *		unmasked once the guest has moved past it.
  * @nmi_iret_seen: [v] the IRET intercept fired; waiting to move past it.
+ * @nmi_singlestep: [v] single-stepping the handler's IRET (RFLAGS.TF set
+ *		by hv) to unmask NMIs right after it.
  * @host_pkru:	[v] host PKRU, restored after an exit if the guest
  *		changed it (it can set CR4.PKE without an intercept).
  */
@@ -64,6 +66,7 @@ struct svm_vcpu {
 	bool guest_uses_dr;
 	bool nmi_masked;
 	bool nmi_iret_seen;
+	bool nmi_singlestep;
 	u64 nmi_iret_rip;
 	u32 host_pkru;
 };
@@ -105,6 +108,7 @@ u8 svm_get_cr8(struct hv_vcpu *vcpu);
 bool svm_event_pending(struct hv_vcpu *vcpu);
 bool svm_interrupt_allowed(struct hv_vcpu *vcpu);
 bool svm_nmi_allowed(struct hv_vcpu *vcpu);
+bool svm_nmi_masked(struct hv_vcpu *vcpu);
 void svm_enable_irq_window(struct hv_vcpu *vcpu);
 void svm_enable_nmi_window(struct hv_vcpu *vcpu);
 void svm_set_cr8(struct hv_vcpu *vcpu, u8 cr8);

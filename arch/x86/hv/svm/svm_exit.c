@@ -9,6 +9,7 @@
 #define pr_fmt(fmt) "hv-amd: " fmt
 
 #include <linux/hv_host.h>
+#include <asm/debugreg.h>
 #include <asm/fpu/xcr.h>
 #include <asm/fpu/xstate.h>
 #include <asm/msr-index.h>
@@ -57,7 +58,7 @@ static int svm_exit_ioio(struct svm_vcpu *svm)
 static int svm_exit_hlt(struct svm_vcpu *svm)
 {
 	/* No in-kernel interrupt controller: userspace waits (as KVM). */
-	svm->vcpu.arch.rip = svm_next_rip(svm, 1);
+	hv_x86_skip_to(&svm->vcpu, svm_next_rip(svm, 1));
 	svm->vcpu.run->exit_reason = HV_EXIT_HLT;
 	svm->vcpu.stats.halt_exits++;
 	return 0;
@@ -82,7 +83,7 @@ static int svm_exit_cpuid(struct svm_vcpu *svm)
 static int svm_exit_skip2(struct svm_vcpu *svm)
 {
 	/* INVD, WBINVD: caches are the host's business. */
-	svm->vcpu.arch.rip = svm_next_rip(svm, 2);
+	hv_x86_skip_to(&svm->vcpu, svm_next_rip(svm, 2));
 	return 1;
 }
 
@@ -103,7 +104,7 @@ static int svm_exit_msr(struct svm_vcpu *svm)
 		r[HV_REG_RAX] = (u32)data;
 		r[HV_REG_RDX] = data >> 32;
 	}
-	svm->vcpu.arch.rip = svm_next_rip(svm, 2);
+	hv_x86_skip_to(&svm->vcpu, svm_next_rip(svm, 2));
 	return 1;
 }
 
@@ -119,7 +120,7 @@ static int svm_exit_xsetbv(struct svm_vcpu *svm)
 	    !hv_x86_valid_xcr0(&svm->vcpu, xcr0))
 		return svm_inject_gp(svm);
 	svm->vcpu.arch.xcr0 = xcr0;
-	svm->vcpu.arch.rip = svm_next_rip(svm, 3);
+	hv_x86_skip_to(&svm->vcpu, svm_next_rip(svm, 3));
 	return 1;
 }
 
@@ -155,15 +156,106 @@ static int svm_exit_vintr(struct svm_vcpu *svm)
 }
 
 /*
- * The NMI handler's IRET is about to run: stop intercepting it and
- * unmask NMIs once RIP has moved past it (svm_complete_events()).
+ * The NMI handler's IRET is about to run.  Single-step it: TF at the
+ * start of an instruction traps after it (SDM 17.3.1.4), even though
+ * IRET loads new flags, so the #DB exit comes right after the IRET and a
+ * held NMI is delivered there, as KVM does.  svm_complete_events() also
+ * unmasks once RIP moves, should the trap not come.
  */
 static int svm_exit_iret(struct svm_vcpu *svm)
 {
-	svm->vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
+	struct vmcb_control *c = &svm->vmcb->control;
+
+	c->intercept_misc1 &= ~SVM_INTERCEPT_IRET;
 	svm->nmi_iret_seen = true;
 	svm->nmi_iret_rip = svm->vcpu.arch.rip;
+	if (!(svm->vcpu.arch.rflags & X86_EFLAGS_TF)) {
+		svm->nmi_singlestep = true;
+		svm->vcpu.arch.rflags |= X86_EFLAGS_TF | X86_EFLAGS_RF;
+		c->intercept_exceptions |= SVM_INTERCEPT_DB;
+	}
 	return 1;
+}
+
+/* The single step over the NMI handler's IRET trapped: NMIs unmasked. */
+static int svm_exit_db(struct svm_vcpu *svm)
+{
+	struct vmcb_control *c = &svm->vmcb->control;
+
+	if (!svm->nmi_singlestep) {
+		/* Not ours: the guest's own #DB goes to the guest. */
+		svm_inject_event(&svm->vcpu, HV_X86_EVENT_EXCEPTION,
+				 X86_TRAP_DB, false, 0);
+		return 1;
+	}
+	svm->nmi_singlestep = false;
+	svm->nmi_masked = false;
+	svm->nmi_iret_seen = false;
+	c->intercept_exceptions &= ~SVM_INTERCEPT_DB;
+	svm->vcpu.arch.rflags &= ~X86_EFLAGS_TF;
+	/* The trap set DR6.BS for the guest; it never asked for one. */
+	svm->vmcb->save.dr6 &= ~BIT_ULL(14);	/* DR6.BS, SDM 17.2.3 */
+	return 1;
+}
+
+/*
+ * MOV to CR8 (APM 15.9, no decode assists in every implementation): the
+ * instruction is 0F 22 /r with ModRM.reg (+ REX.R) = 8, or LOCK MOV CR0
+ * (F0 0F 22 /r, AMD's CR8 alias outside 64-bit mode); the source is the
+ * GPR in ModRM.rm (+ REX.B).  Returns the GPR and the length, or -1.
+ */
+static int svm_decode_mov_cr8(struct svm_vcpu *svm, unsigned int *len)
+{
+	u8 b[8] = { 0 };
+	unsigned int i = 0, rex = 0;
+	bool lock = false;
+	u64 rip = svm->vmcb->save.cs.base + svm->vcpu.arch.rip;
+
+	if (hv_x86_copy_linear(&svm->vcpu, rip, b, sizeof(b), false) &&
+	    hv_x86_copy_linear(&svm->vcpu, rip, b, 4, false))
+		return -1;
+	for (; i < 4; i++) {
+		if (b[i] == 0xf0)
+			lock = true;
+		else if ((b[i] & 0xf0) == 0x40 && svm->vmcb->save.cs.attrib & SVM_SEG_L)
+			rex = b[i];
+		else if (b[i] != 0x66 && b[i] != 0x67)
+			break;
+	}
+	if (i + 3 > sizeof(b) || b[i] != 0x0f || b[i + 1] != 0x22 ||
+	    (b[i + 2] >> 6) != 3)
+		return -1;
+	if ((((b[i + 2] >> 3) & 7) | (rex & 4 ? 8 : 0)) != (lock ? 0 : 8))
+		return -1;
+	*len = i + 3;
+	return (b[i + 2] & 7) | (rex & 1 ? 8 : 0);
+}
+
+static int svm_exit_write_cr8(struct svm_vcpu *svm)
+{
+	struct hv_vcpu *vcpu = &svm->vcpu;
+	unsigned int len;
+	u8 prev = svm_get_cr8(vcpu);
+	u64 val;
+	int reg;
+
+	reg = svm_decode_mov_cr8(svm, &len);
+	if (reg < 0) {
+		u64 data[2] = { svm->vmcb->control.exit_code, vcpu->arch.rip };
+
+		return hv_x86_internal_error(vcpu, HV_INTERNAL_ERROR_EMULATION,
+					     2, data);
+	}
+	val = vcpu->arch.regs[reg];
+	if (val >> 4)			/* reserved bits: #GP (SDM 2.5) */
+		return svm_inject_gp(svm);
+	svm_set_cr8(vcpu, val);
+	hv_x86_skip_to(vcpu, vcpu->arch.rip + len);
+	/* KVM: lowering the priority needs userspace's APIC (SET_TPR). */
+	if (val >= prev)
+		return 1;
+	vcpu->run->exit_reason = HV_EXIT_SET_TPR;
+	return 0;
 }
 
 static int svm_exit_invalid(struct svm_vcpu *svm)
@@ -181,7 +273,9 @@ static int svm_exit_invalid(struct svm_vcpu *svm)
 typedef int (*svm_exit_handler)(struct svm_vcpu *svm);
 
 static const svm_exit_handler svm_exit_handlers[] = {
+	[SVM_EXIT_WRITE_CR8]	= svm_exit_write_cr8,
 	[SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR7 + 8] = svm_exit_dr,
+	[SVM_EXIT_EXCP_DB]	= svm_exit_db,
 	[SVM_EXIT_INTR]		= svm_exit_interrupted,
 	[SVM_EXIT_NMI]		= svm_exit_interrupted,
 	[SVM_EXIT_SMI]		= svm_exit_interrupted,

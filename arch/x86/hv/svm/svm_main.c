@@ -206,6 +206,7 @@ static const struct hv_backend_ops svm_backend_ops = {
 		.event_pending		= svm_event_pending,
 		.interrupt_allowed	= svm_interrupt_allowed,
 		.nmi_allowed		= svm_nmi_allowed,
+		.nmi_masked		= svm_nmi_masked,
 		.enable_irq_window	= svm_enable_irq_window,
 		.enable_nmi_window	= svm_enable_nmi_window,
 		.get_cr8		= svm_get_cr8,

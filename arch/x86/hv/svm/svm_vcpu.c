@@ -295,6 +295,11 @@ bool svm_nmi_allowed(struct hv_vcpu *vcpu)
 	       !(c->event_inj & SVM_EVTINJ_VALID);
 }
 
+bool svm_nmi_masked(struct hv_vcpu *vcpu)
+{
+	return to_svm(vcpu)->nmi_masked;
+}
+
 /*
  * APM 15.21.4: a virtual interrupt (V_IRQ) with the VINTR intercept set
  * exits as soon as the guest could take it; it is never delivered.
@@ -434,6 +439,11 @@ void svm_vcpu_reset(struct svm_vcpu *svm)
 			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_WBINVD |
 			     SVM_INTERCEPT_MONITOR | SVM_INTERCEPT_MWAIT |
 			     SVM_INTERCEPT_XSETBV | SVM_INTERCEPT_RDPRU;
+	/*
+	 * No in-kernel APIC: a guest that lowers CR8 exits (HV_EXIT_SET_TPR)
+	 * so userspace's APIC can deliver what the old priority held back.
+	 */
+	c->intercept_cr = SVM_INTERCEPT_CR8_WRITE;
 	c->iopm_base_pa = svm_iopm_pa;
 	c->msrpm_base_pa = svm_msrpm_pa;
 	/*
@@ -474,6 +484,7 @@ void svm_vcpu_reset(struct svm_vcpu *svm)
 	memset(svm->guest_dr, 0, sizeof(svm->guest_dr));
 	svm->nmi_masked = false;
 	svm->nmi_iret_seen = false;
+	svm->nmi_singlestep = false;
 	vcpu->arch.queued_irq = -1;
 	vcpu->arch.nmi_pending = 0;
 }

@@ -11,6 +11,11 @@
 #include <linux/stddef.h>
 #include <linux/types.h>
 
+/* CR intercepts (offset 0x00): writes are bits 16-31. */
+#define SVM_INTERCEPT_CR8_WRITE		BIT(16 + 8)
+/* Exception intercepts (offset 0x08): one bit per vector. */
+#define SVM_INTERCEPT_DB		BIT(1)
+
 /* Intercept vector 3 (offset 0x0c), APM Table B-1. */
 #define SVM_INTERCEPT_INTR		BIT(0)
 #define SVM_INTERCEPT_NMI		BIT(1)
@@ -41,10 +46,12 @@
 #define SVM_INTERCEPT_RDPRU		BIT(14)
 
 /* Exit codes, APM Appendix C. */
+#define SVM_EXIT_WRITE_CR8	0x018
 #define SVM_EXIT_READ_DR0	0x020
 #define SVM_EXIT_WRITE_DR0	0x030
 #define SVM_EXIT_WRITE_DR7	0x037
 #define SVM_EXIT_EXCP_BASE	0x040
+#define SVM_EXIT_EXCP_DB	0x041
 #define SVM_EXIT_INTR		0x060
 #define SVM_EXIT_NMI		0x061
 #define SVM_EXIT_SMI		0x062

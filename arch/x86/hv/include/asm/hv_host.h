@@ -146,6 +146,7 @@ enum hv_x86_event_type {
  * @interrupt_allowed: the guest can take an external interrupt now
  *		(RFLAGS.IF, no interrupt shadow, no event pending).
  * @nmi_allowed: the guest can take an NMI now.
+ * @nmi_masked:	an NMI is in service (its handler has not returned).
  * @enable_irq_window: exit as soon as the guest can take an interrupt.
  * @enable_nmi_window: exit as soon as the guest can take an NMI.
  * @get_cr8:	the guest's task priority (CR8, the VMCB's V_TPR on SVM).
@@ -168,6 +169,7 @@ struct hv_arch_backend_ops {
 	bool (*event_pending)(struct hv_vcpu *vcpu);
 	bool (*interrupt_allowed)(struct hv_vcpu *vcpu);
 	bool (*nmi_allowed)(struct hv_vcpu *vcpu);
+	bool (*nmi_masked)(struct hv_vcpu *vcpu);
 	void (*enable_irq_window)(struct hv_vcpu *vcpu);
 	void (*enable_nmi_window)(struct hv_vcpu *vcpu);
 	u8 (*get_cr8)(struct hv_vcpu *vcpu);
@@ -187,7 +189,7 @@ hv_arch_backend_ops_valid(const struct hv_arch_backend_ops *ops)
 	return ops->get_sregs && ops->set_sregs && ops->inject_event &&
 	       ops->get_interrupt_shadow && ops->set_interrupt_shadow &&
 	       ops->get_cr8 && ops->set_cr8 && ops->event_pending &&
-	       ops->interrupt_allowed && ops->nmi_allowed &&
+	       ops->interrupt_allowed && ops->nmi_allowed && ops->nmi_masked &&
 	       ops->enable_irq_window && ops->enable_nmi_window &&
 	       ops->get_debugregs && ops->set_debugregs &&
 	       ops->get_msr && ops->set_msr;
@@ -244,6 +246,9 @@ int hv_x86_handle_pio(struct hv_vcpu *vcpu, u16 port, u8 size, bool in,
 int hv_x86_handle_mmio(struct hv_vcpu *vcpu, u64 gpa, bool write,
 		       const u8 *insn, unsigned int insn_len);
 int hv_x86_handle_cpuid(struct hv_vcpu *vcpu, u64 next_rip);
+void hv_x86_skip_to(struct hv_vcpu *vcpu, u64 next_rip);
+int hv_x86_copy_linear(struct hv_vcpu *vcpu, u64 gva, void *data,
+		       unsigned int len, bool write);
 void hv_x86_inject_pending(struct hv_vcpu *vcpu);
 int hv_x86_check_irq_window(struct hv_vcpu *vcpu);
 int hv_x86_internal_error(struct hv_vcpu *vcpu, u32 suberror, int ndata,

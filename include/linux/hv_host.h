@@ -96,8 +96,8 @@ unsigned long hv_memslot_gfn_to_hva(const struct hv_memslot *slot, u64 gfn);
  * @mmu_notifier: (c) zaps nested mappings before host pages go away.
  * @vcpus:	[l] vCPUs by index.
  * @nr_vcpus:	[a] vCPUs created.
- * @max_vcpu_ids: [l] vCPU ids are below this (HV_ENABLE_CAP); 0: unset,
- *		the default HV_CAP_MAX_VCPU_ID applies.
+ * @max_vcpu_ids: [l] vCPU ids are below this (HV_ENABLE_CAP); 0 until set
+ *		or fixed to HV_CAP_MAX_VCPU_ID by the first CREATE_VCPU.
  * @dead:	[a] set when hv found the VM inconsistent: ioctls get -EIO.
  * @stats:	[a] counters, read without locks through debugfs.
  * @debugfs:	(c) the VM's debugfs directory, or an error pointer.

@@ -305,7 +305,12 @@ int hv_vcpu_create(struct hv_vm *vm, unsigned long id)
 
 	if (!hv_backend_runs_vcpus(vm->ops))
 		return -EOPNOTSUPP;
-	if (id >= (READ_ONCE(vm->max_vcpu_ids) ?: HV_MAX_VCPU_IDS))
+	/* The first vCPU fixes the bound, as KVM's kvm_arch_vcpu_precreate(). */
+	mutex_lock(&vm->lock);
+	if (!vm->max_vcpu_ids)
+		WRITE_ONCE(vm->max_vcpu_ids, HV_MAX_VCPU_IDS);
+	mutex_unlock(&vm->lock);
+	if (id >= READ_ONCE(vm->max_vcpu_ids))
 		return -EINVAL;
 	hv_preempt_key_enable();
 

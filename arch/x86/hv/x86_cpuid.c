@@ -309,6 +309,7 @@ static long hv_x86_set_cpuid2(struct hv_vcpu *vcpu,
 	struct hv_cpuid_entry2 *entries;
 	struct hv_cpuid2 hdr;
 	size_t size;
+	u32 i;
 
 	if (copy_from_user(&hdr, argp, sizeof(hdr)))
 		return -EFAULT;
@@ -318,6 +319,17 @@ static long hv_x86_set_cpuid2(struct hv_vcpu *vcpu,
 	entries = hdr.nent ? vmemdup_user(argp->entries, size) : NULL;
 	if (IS_ERR(entries))
 		return PTR_ERR(entries);
+
+	/* KVM's kvm_check_cpuid(): linear address width 48, 57 or unset. */
+	for (i = 0; i < hdr.nent; i++) {
+		u32 vbits = (entries[i].eax >> 8) & 0xff;
+
+		if (entries[i].function == 0x80000008 &&
+		    vbits != 48 && vbits != 57 && vbits != 0) {
+			kvfree(entries);
+			return -EINVAL;
+		}
+	}
 
 	if (vcpu->arch.has_run) {
 		bool same = hdr.nent == vcpu->arch.cpuid_nent &&
@@ -334,22 +346,50 @@ static long hv_x86_set_cpuid2(struct hv_vcpu *vcpu,
 	return 0;
 }
 
+/* The bits of a leaf that follow vCPU state (KVM's cpuid runtime update). */
+static void hv_cpuid_runtime(struct hv_vcpu *vcpu, struct hv_cpuid_entry2 *e,
+			     u64 cr4)
+{
+	if (e->function == 1) {
+		e->ecx &= ~LEAF1_ECX_OSXSAVE;
+		if (cr4 & X86_CR4_OSXSAVE)
+			e->ecx |= LEAF1_ECX_OSXSAVE;
+	} else if (e->function == 0xd && e->index == 0) {
+		e->ebx = hv_xsave_size(vcpu->arch.xcr0);
+	}
+}
+
 /* HV_GET_CPUID2: E2BIG (nothing written) if the table does not fit. */
 static long hv_x86_get_cpuid2(struct hv_vcpu *vcpu,
 			      struct hv_cpuid2 __user *argp)
 {
+	struct hv_cpuid_entry2 *entries = NULL;
 	struct hv_cpuid2 hdr;
+	struct hv_sregs s;
+	size_t size;
+	long r = 0;
+	u32 i;
 
 	if (copy_from_user(&hdr, argp, sizeof(hdr)))
 		return -EFAULT;
 	if (hdr.nent < vcpu->arch.cpuid_nent)
 		return -E2BIG;
 	hdr.nent = vcpu->arch.cpuid_nent;
-	if (copy_to_user(argp->entries, vcpu->arch.cpuid,
-			 hdr.nent * sizeof(*vcpu->arch.cpuid)) ||
+	size = array_size(hdr.nent, sizeof(*entries));
+	if (hdr.nent) {
+		entries = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+		if (!entries)
+			return -ENOMEM;
+		memcpy(entries, vcpu->arch.cpuid, size);
+		hv_x86_ops(vcpu)->get_sregs(vcpu, &s);
+		for (i = 0; i < hdr.nent; i++)
+			hv_cpuid_runtime(vcpu, &entries[i], s.cr4);
+	}
+	if ((size && copy_to_user(argp->entries, entries, size)) ||
 	    copy_to_user(argp, &hdr, sizeof(hdr)))
-		return -EFAULT;
-	return 0;
+		r = -EFAULT;
+	kvfree(entries);
+	return r;
 }
 
 long hv_x86_cpuid_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
@@ -390,15 +430,14 @@ int hv_x86_handle_cpuid(struct hv_vcpu *vcpu, u64 next_rip)
 		ecx = e->ecx;
 		edx = e->edx;
 	}
-	if (function == 1 && e) {
+	if (e && (function == 1 || (function == 0xd && index == 0))) {
+		struct hv_cpuid_entry2 live = *e;
 		struct hv_sregs s;
 
 		hv_x86_ops(vcpu)->get_sregs(vcpu, &s);
-		ecx &= ~LEAF1_ECX_OSXSAVE;
-		if (s.cr4 & X86_CR4_OSXSAVE)
-			ecx |= LEAF1_ECX_OSXSAVE;
-	} else if (function == 0xd && index == 0 && e) {
-		ebx = hv_xsave_size(vcpu->arch.xcr0);
+		hv_cpuid_runtime(vcpu, &live, s.cr4);
+		ecx = live.ecx;
+		ebx = live.ebx;
 	}
 	r[HV_REG_RAX] = eax;
 	r[HV_REG_RBX] = ebx;

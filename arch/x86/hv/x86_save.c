@@ -15,6 +15,8 @@
 #include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
 #include <asm/fpu/xstate.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
 #include <asm/tsc.h>
 
 #include "x86.h"
@@ -257,20 +259,29 @@ static int hv_x86_set_sregs2(struct hv_vcpu *vcpu, struct hv_sregs2 __user *argp
 		return -EFAULT;
 	if (s2.flags & ~HV_SREGS2_FLAGS_PDPTRS_VALID)
 		return -EINVAL;
+	/* PDPTRs exist only under PAE paging (KVM's __set_sregs2()). */
+	if ((s2.flags & HV_SREGS2_FLAGS_PDPTRS_VALID) &&
+	    !((s2.cr0 & X86_CR0_PG) && (s2.cr4 & X86_CR4_PAE) &&
+	      !(s2.efer & EFER_LMA)))
+		return -EINVAL;
 	hv_sregs2_to_sregs(&s2, &s);
 	return hv_x86_apply_sregs(vcpu, &s);
 }
 
 /*
- * HV_SET_TSC_KHZ: without TSC scaling only the host's rate is possible;
- * KVM accepts rates within 250 ppm of it.
+ * HV_SET_TSC_KHZ, as KVM without TSC scaling: 0 means the host's rate;
+ * within 250 ppm of it, or faster (KVM's catch-up mode), the rate is
+ * taken and reported back by GET; slower is -EINVAL.  hv does not yet
+ * make a faster guest TSC catch up: the rate is recorded only.
  */
-static int hv_x86_set_tsc_khz(unsigned long khz)
+static int hv_x86_set_tsc_khz(struct hv_vcpu *vcpu, unsigned long arg)
 {
+	u32 khz = arg ?: tsc_khz;
 	u64 tolerance = tsc_khz / 4000 + 1;
 
-	if (khz + tolerance < tsc_khz || khz > tsc_khz + tolerance)
+	if ((u64)khz + tolerance < tsc_khz)
 		return -EINVAL;
+	vcpu->arch.tsc_khz = khz;
 	return 0;
 }
 
@@ -346,9 +357,9 @@ long hv_x86_save_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 	case HV_SET_SREGS2:
 		return hv_x86_set_sregs2(vcpu, argp);
 	case HV_GET_TSC_KHZ:
-		return tsc_khz;
+		return vcpu->arch.tsc_khz ?: tsc_khz;
 	case HV_SET_TSC_KHZ:
-		return hv_x86_set_tsc_khz(arg);
+		return hv_x86_set_tsc_khz(vcpu, arg);
 	case HV_SET_SIGNAL_MASK:
 		return hv_x86_set_signal_mask(vcpu, argp);
 	default:

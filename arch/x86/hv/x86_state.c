@@ -28,6 +28,14 @@ static u64 hv_x86_cr4_allowed(const struct hv_vcpu *vcpu)
 {
 	u64 allowed = HV_CR4_ALLOWED;
 
+	/*
+	 * Before HV_SET_CPUID2, KVM checks only what the host could offer:
+	 * the optional bits of features hv supports at all.
+	 */
+	if (!vcpu->arch.cpuid)
+		return allowed | X86_CR4_OSXSAVE | X86_CR4_FSGSBASE |
+		       X86_CR4_SMEP | X86_CR4_SMAP;
+
 	if (hv_x86_guest_has(vcpu, 1, 0, HV_CPUID_ECX, BIT(26)))
 		allowed |= X86_CR4_OSXSAVE;
 	if (hv_x86_guest_has(vcpu, 7, 0, HV_CPUID_EBX, BIT(0)))

@@ -81,6 +81,7 @@ struct hv_x86_pio {
  * @mtrr_def_type: IA32_MTRR_DEF_TYPE.
  * @mtrr_fixed:	the 11 fixed-range MTRRs.
  * @mtrr_var:	the variable-range MTRRs, base/mask pairs.
+ * @tsc_khz:	rate set by HV_SET_TSC_KHZ, 0 for the host's.
  * @queued_irq: vector from HV_INTERRUPT not yet delivered, or -1.
  * @nmi_pending: NMIs from HV_NMI not yet delivered (at most 2, as KVM).
  * @sigset:	signals blocked while in the guest (HV_SET_SIGNAL_MASK).
@@ -108,6 +109,7 @@ struct hv_vcpu_arch {
 	u64 mtrr_def_type;
 	u64 mtrr_fixed[11];
 	u64 mtrr_var[16];
+	u32 tsc_khz;
 	int queued_irq;
 	u32 nmi_pending;
 	sigset_t sigset;

@@ -185,6 +185,22 @@ void *hv_mmap_backing(size_t size, enum hv_backing backing, void **map,
 		      size_t *map_size);
 void *hv_gpa2hva(struct hv_vm *vm, u64 gpa);
 
+/*
+ * A copy of every memory slot of a VM and of its guest environment, for
+ * tests that save a guest and restore it into a new VM.
+ */
+struct hv_vm_memory {
+	unsigned int nr;
+	struct hv_userspace_memory_region mr[HV_MAX_REGIONS];
+	void *data[HV_MAX_REGIONS];
+	bool guest_vm;
+	u64 sys_next, pml4, gdt, idt;
+};
+
+struct hv_vm_memory *hv_vm_save_memory(struct hv_vm *vm);
+struct hv_vm *hv_vm_create_from_memory(const struct hv_vm_memory *mem);
+void hv_vm_memory_free(struct hv_vm_memory *mem);
+
 /* Copy a test-binary global between the host and the guest's copy. */
 void hv_sync_to_guest(struct hv_vm *vm, const void *g, size_t size);
 void hv_sync_from_guest(struct hv_vm *vm, void *g, size_t size);

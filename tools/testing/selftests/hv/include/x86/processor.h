@@ -15,6 +15,8 @@
 #define EFER_LMA		BIT_ULL(10)
 #define EFER_NX			BIT_ULL(11)
 
+#define MSR_IA32_TSC		0x00000010
+#define MSR_IA32_APICBASE	0x0000001b
 #define MSR_IA32_SYSENTER_CS	0x00000174
 #define MSR_IA32_SYSENTER_ESP	0x00000175
 #define MSR_IA32_SYSENTER_EIP	0x00000176
@@ -27,6 +29,20 @@
 #define MSR_GS_BASE		0xc0000101
 #define MSR_KERNEL_GS_BASE	0xc0000102
 #define MSR_TSC_AUX		0xc0000103
+
+/* CPUID feature bits */
+#define CPUID_1_ECX_XSAVE	BIT(26)
+#define CPUID_1_ECX_OSXSAVE	BIT(27)
+#define CPUID_1_ECX_AVX		BIT(28)
+#define CPUID_1_EDX_APIC	BIT(9)
+#define CPUID_7_ECX_OSPKE	BIT(4)
+#define CPUID_D1_EAX_XSAVEC	BIT(1)
+#define CPUID_D1_EAX_XSAVES	BIT(3)
+
+/* XCR0 bits (XSAVE state components) */
+#define XFEATURE_MASK_FP	BIT_ULL(0)
+#define XFEATURE_MASK_SSE	BIT_ULL(1)
+#define XFEATURE_MASK_YMM	BIT_ULL(2)
 
 /* Exception vectors */
 #define DE_VECTOR		0
@@ -77,7 +93,10 @@ typedef void (*hv_ex_handler_t)(struct hv_ex_regs *regs);
 /*
  * Route guest exception @vector to @handler (NULL: report it to the host
  * as UCALL_UNHANDLED with vector, RIP, error code and CR2).  A handler
- * may change regs->rip to resume elsewhere.
+ * may change regs->rip to resume elsewhere.  Any vector works, NMI and
+ * external interrupts too, except that the stubs of vectors 8, 10-14,
+ * 17, 21, 29 and 30 expect the error code the CPU pushes for those
+ * exceptions: inject interrupts at other vectors.
  */
 void vm_install_exception_handler(struct hv_vm *vm, unsigned int vector,
 				  hv_ex_handler_t handler);
@@ -167,6 +186,14 @@ static inline void xsetbv(u32 index, u64 v)
 		     "d"((u32)(v >> 32)) : "memory");
 }
 
+static inline u64 rdtsc(void)
+{
+	u32 lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return lo | ((u64)hi << 32);
+}
+
 static inline u64 read_cr2(void)
 {
 	u64 v;
@@ -198,6 +225,38 @@ static inline void hv_cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c,
 static inline void hlt(void)
 {
 	asm volatile("hlt" : : : "memory");
+}
+
+static inline void cli(void)
+{
+	asm volatile("cli" : : : "memory");
+}
+
+/* Interrupts are taken only after the next instruction (STI shadow). */
+static inline void sti(void)
+{
+	asm volatile("sti" : : : "memory");
+}
+
+static inline u64 read_rflags(void)
+{
+	u64 v;
+
+	asm volatile("pushfq; popq %0" : "=r"(v));
+	return v;
+}
+
+static inline u64 read_cr8(void)
+{
+	u64 v;
+
+	asm volatile("mov %%cr8, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr8(u64 v)
+{
+	asm volatile("mov %0, %%cr8" : : "r"(v) : "memory");
 }
 
 #endif /* _HV_X86_PROCESSOR_H */

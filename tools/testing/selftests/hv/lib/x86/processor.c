@@ -9,6 +9,7 @@
 
 #include "ucall.h"
 #include "x86/processor.h"
+#include "x86/state.h"
 
 #define PTE_P		BIT_ULL(0)
 #define PTE_RW		BIT_ULL(1)
@@ -332,26 +333,8 @@ void vcpu_setup_pmode(struct hv_vcpu *vcpu, u64 gdt_gpa, u32 eip, u32 esp)
 
 void vcpu_set_cpuid_supported(struct hv_vcpu *vcpu)
 {
-	struct hv_cpuid2 *cpuid;
-	unsigned int nent = 128;
-	int fd = hv_open_dev();
-	long r;
+	struct hv_cpuid2 *cpuid = hv_get_supported_cpuid();
 
-	TEST_ASSERT(fd >= 0, "cannot open %s", hv_dev_path());
-	for (;;) {
-		cpuid = calloc(1, sizeof(*cpuid) +
-			       nent * sizeof(struct hv_cpuid_entry2));
-		TEST_ASSERT(cpuid, "out of memory");
-		cpuid->nent = nent;
-		r = hv_ioctl(fd, HV_GET_SUPPORTED_CPUID, (unsigned long)cpuid);
-		if (r != -E2BIG)
-			break;
-		free(cpuid);
-		nent *= 2;
-	}
-	errno = -r;
-	TEST_ASSERT(r >= 0, "ioctl HV_GET_SUPPORTED_CPUID: %ld", r);
-	close(fd);
-	vcpu_ioctl(vcpu, HV_SET_CPUID2, cpuid);
+	vcpu_set_cpuid(vcpu, cpuid);
 	free(cpuid);
 }

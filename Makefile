@@ -21,7 +21,7 @@ HVHOST		:= $(HV_ROOT)/tools/testing/hosts/hvhost
 export HV_ROOT BUILD
 
 .PHONY: all modules install install-headers install-udev clean deps \
-	run check check-abi check-unit check-build check-style check-hosts \
+	run check check-kvm-selftests check-abi check-unit check-build check-style check-hosts \
 	check-runner check-dkms check-arm64 selftests
 
 all: modules
@@ -61,5 +61,5 @@ check: deps
 	scripts/check.sh
 
 check-abi check-unit check-build check-style check-hosts check-runner \
-check-dkms check-arm64 selftests: deps
+check-dkms check-arm64 check-kvm-selftests selftests: deps
 	scripts/check.sh $(@:check-%=%)

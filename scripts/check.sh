@@ -17,6 +17,9 @@
 #   runner     the test-host runner catches oopses, hangs and failures
 #   arm64      the arm64-vhe host boots at EL2 with VHE
 #   dkms       dkms add/build of this tree against Debian 12's headers
+#   kvm-selftests  Linux's own KVM selftests (linux-source-6.1, unmodified)
+#              against hv and kvm_amd in x86-svm: a per-test report that
+#              fails only if the harness breaks or hv crashes the host
 #
 # hv itself is only ever loaded inside the emulated hosts.
 set -uo pipefail
@@ -189,8 +192,12 @@ step_dkms() {
 		done
 }
 
+step_kvm_selftests() {
+	tools/testing/kvm-selftests/run.sh --modules "${MODULES[0]} ${MODULES[1]}"
+}
+
 # --- driver ---------------------------------------------------------------
-all_steps=(abi unit build style selftests hosts runner arm64 dkms)
+all_steps=(abi unit build style selftests hosts runner arm64 dkms kvm-selftests)
 [ $# -gt 0 ] && steps=("$@") || steps=("${all_steps[@]}")
 want() { [[ " ${steps[*]} " == *" $1 "* ]]; }
 
@@ -204,7 +211,7 @@ fi
 # The Bochs host is the long pole: start it as soon as its inputs exist
 # and run everything else beside it (CI has two cores).
 built=1
-if want build || want hosts; then
+if want build || want hosts || want kvm-selftests; then
 	run_step build step_build || built=0
 fi
 if want selftests || want hosts; then
@@ -232,6 +239,16 @@ fi
 want runner && run_step runner step_runner
 want arm64 && run_step arm64 step_arm64
 want dkms && run_step dkms step_dkms
+if want kvm-selftests; then
+	if [ $built = 1 ]; then
+		run_step kvm-selftests step_kvm_selftests
+		grep -h '^kvm-selftests on hv' "$LOGS/kvm-selftests.log" |
+			sed 's/^/check: /'
+	else
+		echo "modules did not build" >"$LOGS/kvm-selftests.log"
+		report kvm-selftests 1 0
+	fi
+fi
 if [ -n "$vmx_pid" ]; then
 	wait "$vmx_pid"
 	report hosts-vmx $? $((SECONDS - vmx_start))

@@ -12,6 +12,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <asm/debugreg.h>
+#include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
 #include <asm/hw_breakpoint.h>
 #include <asm/io.h>
@@ -586,8 +587,6 @@ static void svm_load_guest_state(struct svm_vcpu *svm)
 
 static void svm_put_guest_state(struct svm_vcpu *svm)
 {
-	struct hv_vcpu *vcpu = &svm->vcpu;
-
 	if (svm->guest_uses_dr) {
 		get_debugreg(svm->guest_dr[0], 0);
 		get_debugreg(svm->guest_dr[1], 1);
@@ -599,8 +598,13 @@ static void svm_put_guest_state(struct svm_vcpu *svm)
 		hw_breakpoint_restore();
 	if (boot_cpu_has(X86_FEATURE_OSPKE) && rdpkru() != svm->host_pkru)
 		wrpkru(svm->host_pkru);
+	/*
+	 * Compare with the register, not with what hv loaded: an XSETBV the
+	 * hardware failed to intercept (QEMU's SVM has been seen to) must not
+	 * leave the guest's XCR0 in force in the host.
+	 */
 	if (boot_cpu_has(X86_FEATURE_OSXSAVE) &&
-	    vcpu->arch.xcr0 != svm_host_xcr0)
+	    xgetbv(XCR_XFEATURE_ENABLED_MASK) != svm_host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, svm_host_xcr0);
 }
 
@@ -639,6 +643,15 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 		local_irq_enable();
 		return 1;
 	}
+
+	/*
+	 * The thread may have been scheduled out since RUN loaded the guest
+	 * FPU: the kernel then restores it only on return to userspace
+	 * (TIF_NEED_FPU_LOAD).  Reload it now, or the guest would run with
+	 * whatever another task left in the registers (KVM does the same).
+	 */
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
 
 	svm_assign_asid(svm, smp_processor_id());
 	vcpu->arch.has_run = true;

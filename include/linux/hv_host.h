@@ -30,11 +30,14 @@
 #include <linux/srcu.h>
 #include <linux/types.h>
 #include <linux/vtime.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 #include <linux/hv.h>
 #include <asm/hv_host.h>
+#include <linux/hv_irq.h>
 
 struct module;
+struct hv_io_bus;
 struct hv_vm;
 struct hv_vcpu;
 
@@ -101,6 +104,18 @@ unsigned long hv_memslot_gfn_to_hva(const struct hv_memslot *slot, u64 gfn);
  * @dead:	[a] set when hv found the VM inconsistent: ioctls get -EIO.
  * @stats:	[a] counters, read without locks through debugfs.
  * @debugfs:	(c) the VM's debugfs directory, or an error pointer.
+ * @buses:	[r][s] in-kernel devices by bus (<linux/hv_irq.h>).
+ * @irq_lock:	serializes routing table and ack notifier changes.
+ * @irq_srcu:	protects @irq_routing and @irq_ack_notifier_list.
+ * @irq_routing: [irq_srcu readers, irq_lock writers] GSI routes.
+ * @irq_ack_notifier_list: [irq_srcu readers, irq_lock writers].
+ * @irqfds:	irqfd state (hv_eventfd.c): list, its lock, the
+ *		resampler list and its mutex.
+ * @ioeventfds: [s] ioeventfds, for duplicate checks.
+ * @coalesced_mmio_ring: (c) the VM's coalesced MMIO ring page, mapped by
+ *		every vCPU at page HV_COALESCED_MMIO_PAGE_OFFSET.
+ * @coalesced_mmio_lock: serializes ring producers.
+ * @coalesced_zones: [s] registered zones.
  * @arch:	[l] architecture state.
  */
 struct hv_vm {
@@ -123,6 +138,21 @@ struct hv_vm {
 	bool dead;
 	struct hv_vm_stats stats;
 	struct dentry *debugfs;
+	struct hv_io_bus __rcu *buses[HV_NR_BUSES];
+	struct mutex irq_lock;		/* routing changes */
+	struct srcu_struct irq_srcu;
+	struct hv_irq_routing_table __rcu *irq_routing;
+	struct hlist_head irq_ack_notifier_list;
+	struct {
+		spinlock_t lock;	/* items */
+		struct list_head items;
+		struct list_head resampler_list;
+		struct mutex resampler_lock;	/* resampler_list */
+	} irqfds;
+	struct list_head ioeventfds;
+	void *coalesced_mmio_ring;
+	spinlock_t coalesced_mmio_lock;	/* ring producers */
+	struct list_head coalesced_zones;
 	struct hv_vm_arch arch;
 };
 
@@ -134,6 +164,8 @@ enum hv_vcpu_mode {
 
 /* Work a vCPU must do before its next guest entry (hv_vcpu.requests). */
 #define HV_REQ_TLB_FLUSH	0
+/* Re-evaluate pending interrupts (an interrupt controller changed). */
+#define HV_REQ_EVENT		1
 
 /**
  * struct hv_vcpu - one virtual CPU (core part; a backend embeds it)
@@ -148,6 +180,8 @@ enum hv_vcpu_mode {
  * @mode:	[a] HV_IN_GUEST_MODE between the last request check and
  *		the guest exit; read by hv_vm_request_all().
  * @requests:	[a] HV_REQ_* bits.
+ * @wait:	the vCPU thread sleeps here while its vCPU is halted
+ *		(hv_vcpu_block()); hv_vcpu_kick() wakes it.
  * @stats:	[v] counters, read without locks.
  * @arch:	[v] architecture state.
  */
@@ -162,6 +196,7 @@ struct hv_vcpu {
 	int cpu;
 	int mode;
 	unsigned long requests;
+	struct wait_queue_head wait;
 	struct hv_vcpu_stats stats;
 	struct hv_vcpu_arch arch;
 };
@@ -172,6 +207,22 @@ static inline bool hv_test_and_clear_request(struct hv_vcpu *vcpu, int req)
 }
 
 void hv_vm_request_all(struct hv_vm *vm, int req);
+
+/*
+ * Make @vcpu notice new work: wake it if it sleeps in hv_vcpu_block(),
+ * interrupt it (IPI) if it is in guest mode on another CPU.  Any context.
+ */
+void hv_vcpu_kick(struct hv_vcpu *vcpu);
+/* Set request @req on @vcpu, then kick it.  Any context. */
+void hv_vcpu_make_request(struct hv_vcpu *vcpu, int req);
+/*
+ * In the run loop: sleep until hv_arch_vcpu_runnable(), a signal, or
+ * the VM dies.  The vCPU thread, vCPU mutex held, SRCU not held, preemption
+ * enabled.
+ */
+void hv_vcpu_block(struct hv_vcpu *vcpu);
+/* The arch's answer: the vCPU may enter the guest (not halted, INIT...). */
+bool hv_arch_vcpu_runnable(struct hv_vcpu *vcpu);
 void hv_vm_mark_dead(struct hv_vm *vm);
 
 /**

@@ -39,6 +39,9 @@ int hv_vm_set_memory_region(struct hv_vm *vm,
 int hv_mmu_notifier_register(struct hv_vm *vm);
 void hv_mmu_notifier_unregister(struct hv_vm *vm);
 
+/* hv_iobus.c: in-kernel device buses. */
+void hv_io_buses_free(struct hv_vm *vm);
+
 /* hv_stats.c: counters in debugfs. */
 void hv_stats_init(void);
 void hv_stats_exit(void);

@@ -88,6 +88,61 @@ static void hv_vcpu_load(struct hv_vcpu *vcpu)
 	put_cpu();
 }
 
+/**
+ * hv_vcpu_kick - make a vCPU notice new work
+ * @vcpu: the vCPU.
+ *
+ * Wakes its thread if it sleeps in hv_vcpu_block(); if it runs the guest
+ * on another CPU, a reschedule IPI makes it exit (the IPI's handler does
+ * nothing; the exit is the point).  The vCPU checks its requests after
+ * publishing HV_IN_GUEST_MODE, so a request set before the kick is seen.
+ * Any context, including hard interrupts (timers).
+ */
+void hv_vcpu_kick(struct hv_vcpu *vcpu)
+{
+	int me, cpu;
+
+	wake_up_interruptible(&vcpu->wait);
+	/* Order the caller's request or state before reading the mode. */
+	smp_mb();
+	me = get_cpu();
+	cpu = READ_ONCE(vcpu->cpu);
+	if (cpu != me && cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu) &&
+	    READ_ONCE(vcpu->mode) == HV_IN_GUEST_MODE)
+		smp_send_reschedule(cpu);
+	put_cpu();
+}
+EXPORT_SYMBOL_GPL(hv_vcpu_kick);
+
+void hv_vcpu_make_request(struct hv_vcpu *vcpu, int req)
+{
+	set_bit(req, &vcpu->requests);
+	hv_vcpu_kick(vcpu);
+}
+EXPORT_SYMBOL_GPL(hv_vcpu_make_request);
+
+/*
+ * Sleep, not spin, until the vCPU can run (an interrupt arrived for a
+ * halted vCPU, SIPI for one waiting), a signal, or the VM dies.  Whoever
+ * makes it runnable calls hv_vcpu_kick().  The thread
+ * is an ordinary sleeping task: its CPU time does not grow meanwhile.
+ */
+void hv_vcpu_block(struct hv_vcpu *vcpu)
+{
+	DEFINE_WAIT(wait);
+
+	for (;;) {
+		prepare_to_wait(&vcpu->wait, &wait, TASK_INTERRUPTIBLE);
+		if (hv_arch_vcpu_runnable(vcpu) || signal_pending(current) ||
+		    READ_ONCE(vcpu->vm->dead))
+			break;
+		vcpu->stats.halt_sleeps++;
+		schedule();
+	}
+	finish_wait(&vcpu->wait, &wait);
+}
+EXPORT_SYMBOL_GPL(hv_vcpu_block);
+
 static void hv_vcpu_put(struct hv_vcpu *vcpu)
 {
 	preempt_disable();
@@ -139,6 +194,13 @@ static int hv_vcpu_run(struct hv_vcpu *vcpu)
 		if (READ_ONCE(vcpu->vm->dead)) {
 			r = -EIO;
 			break;
+		}
+		if (!hv_arch_vcpu_runnable(vcpu)) {
+			/* Halted, or waiting for SIPI: sleep without SRCU. */
+			srcu_read_unlock(&vcpu->vm->srcu, idx);
+			hv_vcpu_block(vcpu);
+			idx = srcu_read_lock(&vcpu->vm->srcu);
+			continue;
 		}
 		vcpu->stats.entries++;
 		r = vcpu->vm->ops->vcpu_run(vcpu);
@@ -324,6 +386,7 @@ int hv_vcpu_create(struct hv_vm *vm, unsigned long id)
 	vcpu->vcpu_id = id;
 	vcpu->cpu = -1;
 	mutex_init(&vcpu->mutex);
+	init_waitqueue_head(&vcpu->wait);
 	preempt_notifier_init(&vcpu->preempt_notifier, &hv_preempt_ops);
 
 	r = hv_arch_vcpu_init(vcpu);

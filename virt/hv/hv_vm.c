@@ -35,8 +35,11 @@ static void hv_vm_destroy(struct hv_vm *vm)
 	hv_stats_vm_destroy(vm);
 	hv_vcpus_free(vm);
 	hv_mmu_notifier_unregister(vm);
+	hv_arch_vm_destroy(vm);
 	ops->vm_destroy(vm);
+	hv_io_buses_free(vm);
 	hv_memslots_free(vm);
+	cleanup_srcu_struct(&vm->irq_srcu);
 	cleanup_srcu_struct(&vm->srcu);
 	xa_destroy(&vm->vcpus);
 	kvfree(vm);
@@ -145,6 +148,15 @@ static struct hv_vm *hv_vm_alloc(const struct hv_backend_ops *ops)
 	mutex_init(&vm->lock);
 	mutex_init(&vm->slots_lock);
 	spin_lock_init(&vm->mmu_lock);
+	mutex_init(&vm->irq_lock);
+	INIT_HLIST_HEAD(&vm->irq_ack_notifier_list);
+	spin_lock_init(&vm->irqfds.lock);
+	INIT_LIST_HEAD(&vm->irqfds.items);
+	INIT_LIST_HEAD(&vm->irqfds.resampler_list);
+	mutex_init(&vm->irqfds.resampler_lock);
+	INIT_LIST_HEAD(&vm->ioeventfds);
+	spin_lock_init(&vm->coalesced_mmio_lock);
+	INIT_LIST_HEAD(&vm->coalesced_zones);
 	xa_init_flags(&vm->vcpus, XA_FLAGS_ALLOC);
 	mmgrab(current->mm);
 	vm->mm = current->mm;
@@ -152,9 +164,12 @@ static struct hv_vm *hv_vm_alloc(const struct hv_backend_ops *ops)
 	r = init_srcu_struct(&vm->srcu);
 	if (r)
 		goto err_free_vm;
-	r = hv_memslots_init(vm);
+	r = init_srcu_struct(&vm->irq_srcu);
 	if (r)
 		goto err_cleanup_srcu;
+	r = hv_memslots_init(vm);
+	if (r)
+		goto err_cleanup_irq_srcu;
 	r = ops->vm_init(vm);
 	if (r)
 		goto err_free_slots;
@@ -167,6 +182,8 @@ err_destroy_backend:
 	ops->vm_destroy(vm);
 err_free_slots:
 	hv_memslots_free(vm);
+err_cleanup_irq_srcu:
+	cleanup_srcu_struct(&vm->irq_srcu);
 err_cleanup_srcu:
 	cleanup_srcu_struct(&vm->srcu);
 err_free_vm:

@@ -27,8 +27,19 @@ int hv_arch_vcpu_init(struct hv_vcpu *vcpu)
 	vcpu->arch.rflags = X86_EFLAGS_FIXED;
 	vcpu->arch.xcr0 = XFEATURE_MASK_FP;
 	vcpu->arch.queued_irq = -1;
+	vcpu->arch.mp_state = HV_MP_STATE_RUNNABLE;
 	hv_x86_msr_reset(vcpu);
 	return 0;
+}
+
+/*
+ * Whether the vCPU may enter the guest; one that is not sleeps in
+ * hv_vcpu_block().  Without an in-kernel APIC it always may (HLT exits
+ * to userspace).
+ */
+bool hv_arch_vcpu_runnable(struct hv_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->arch.mp_state) == HV_MP_STATE_RUNNABLE;
 }
 
 void hv_arch_vcpu_destroy(struct hv_vcpu *vcpu)
@@ -326,8 +337,10 @@ int hv_arch_vcpu_complete_pending(struct hv_vcpu *vcpu)
  * Fills hv_run.io like KVM: for OUT the data is in the PIO page already;
  * for IN userspace fills it and the next RUN completes the instruction.
  * String forms move up to a page of elements per exit, as KVM does.
+ * A port claimed by an in-kernel device (<linux/hv_irq.h>) is handled
+ * here without an exit; string I/O always goes to userspace.
  *
- * Return: 0 (exit to userspace).
+ * Return: 0 to exit to userspace, 1 when handled in the kernel.
  */
 int hv_x86_handle_pio(struct hv_vcpu *vcpu, u16 port, u8 size, bool in,
 		      bool string, bool rep, u8 addr_size, u64 next_rip)
@@ -373,7 +386,21 @@ int hv_x86_handle_pio(struct hv_vcpu *vcpu, u16 port, u8 size, bool in,
 					      size * count, false))
 			return hv_x86_internal_error(vcpu,
 				HV_INTERNAL_ERROR_EMULATION, 0, NULL);
-	} else if (!in) {
+	} else if (in) {
+		u64 val = 0;
+
+		/* An in-kernel device (PIC, PIT, ioeventfd...) first. */
+		if (!hv_io_bus_read(vcpu, HV_PIO_BUS, port, size, &val)) {
+			r[HV_REG_RAX] = hv_x86_merge_gpr(r[HV_REG_RAX], size, val);
+			hv_x86_skip_to(vcpu, next_rip);
+			return 1;
+		}
+	} else {
+		if (!hv_io_bus_write(vcpu, HV_PIO_BUS, port, size,
+				     &r[HV_REG_RAX])) {
+			hv_x86_skip_to(vcpu, next_rip);
+			return 1;
+		}
 		memcpy(vcpu->pio_data, &r[HV_REG_RAX], size);
 	}
 	pio->count = count;

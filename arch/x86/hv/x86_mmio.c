@@ -94,6 +94,90 @@ static int hv_x86_mmio_exit(struct hv_vcpu *vcpu)
 	return 0;
 }
 
+/*
+ * Retire the decoded instruction with @value, the data of its read half
+ * (ignored for a write).  Return: 1 to enter the guest, 0 after an
+ * emulation failure exit; *@write_next when the instruction now writes
+ * to the same address (read-modify-write, XCHG).
+ */
+static int hv_x86_mmio_finish(struct hv_vcpu *vcpu, u64 value,
+			      bool *write_next)
+{
+	struct hv_x86_mmio *op = &vcpu->arch.mmio;
+	struct hv_x86_regs regs;
+	int r;
+
+	*write_next = false;
+	/* A MOVS read from MMIO stores the element to RAM at ES:rDI. */
+	if ((op->flags & HV_X86_MMIO_MOVS) && !op->is_write) {
+		struct hv_sregs s;
+		enum hv_x86_mode mode;
+		u64 dst;
+
+		hv_x86_ops(vcpu)->get_sregs(vcpu, &s);
+		mode = hv_x86_cpu_mode(&s, vcpu->arch.rflags);
+		dst = hv_x86_seg_base(&s, mode, HV_X86_SEG_ES) + op->str_dst;
+		if (hv_x86_copy_linear(vcpu, dst, &value, op->size, true))
+			return hv_x86_mmio_failed(vcpu, NULL, 0);
+	}
+
+	hv_x86_regs_get(vcpu, &regs);
+	r = hv_x86_mmio_complete(op, value, &regs);
+	if (r < 0)
+		return hv_x86_mmio_failed(vcpu, NULL, 0);
+	hv_x86_regs_put(vcpu, &regs);
+	if (r == HV_X86_MMIO_WRITE_NEXT)
+		*write_next = true;
+	else if (r == HV_X86_MMIO_DONE)
+		hv_x86_skip_to(vcpu, regs.rip);
+	return 1;
+}
+
+/*
+ * An in-kernel device at the address: the per-vCPU local APIC first,
+ * then the MMIO bus.  0 if one handled the access.
+ */
+static int hv_x86_mmio_dev_write(struct hv_vcpu *vcpu, u64 gpa, int len,
+				 const void *data)
+{
+	return hv_io_bus_write(vcpu, HV_MMIO_BUS, gpa, len, data);
+}
+
+static int hv_x86_mmio_dev_read(struct hv_vcpu *vcpu, u64 gpa, int len,
+				void *data)
+{
+	return hv_io_bus_read(vcpu, HV_MMIO_BUS, gpa, len, data);
+}
+
+/*
+ * Perform the access arch.mmio describes: in the kernel while a device
+ * claims the address, else exit to userspace.
+ * Return: 1 to enter the guest, 0 to exit.
+ */
+static int hv_x86_mmio_access(struct hv_vcpu *vcpu)
+{
+	struct hv_x86_mmio *op = &vcpu->arch.mmio;
+	u64 gpa = vcpu->arch.mmio_gpa;
+	bool write_next;
+	u8 data[8];
+	int r;
+
+	do {
+		memset(data, 0, sizeof(data));
+		if (op->is_write) {
+			hv_x86_mmio_put_data(op, data);
+			if (hv_x86_mmio_dev_write(vcpu, gpa, op->size, data))
+				return hv_x86_mmio_exit(vcpu);
+		} else if (hv_x86_mmio_dev_read(vcpu, gpa, op->size, data)) {
+			return hv_x86_mmio_exit(vcpu);
+		}
+		r = hv_x86_mmio_finish(vcpu, op->is_write ? 0 :
+				       hv_x86_mmio_get_data(op, data),
+				       &write_next);
+	} while (write_next);
+	return r;
+}
+
 /**
  * hv_x86_handle_mmio - turn a nested page fault on MMIO into an exit
  * @vcpu: the vCPU; RIP at the faulting instruction.
@@ -161,7 +245,7 @@ int hv_x86_handle_mmio(struct hv_vcpu *vcpu, u64 gpa, bool write,
 		}
 	}
 	vcpu->arch.mmio_gpa = gpa;
-	return hv_x86_mmio_exit(vcpu);
+	return hv_x86_mmio_access(vcpu);
 }
 EXPORT_SYMBOL_GPL(hv_x86_handle_mmio);
 
@@ -175,34 +259,12 @@ EXPORT_SYMBOL_GPL(hv_x86_handle_mmio);
 int hv_x86_complete_mmio(struct hv_vcpu *vcpu)
 {
 	struct hv_x86_mmio *op = &vcpu->arch.mmio;
-	struct hv_x86_regs regs;
+	bool write_next;
 	u64 value = 0;
 	int r;
 
 	if (!op->is_write)
 		value = hv_x86_mmio_get_data(op, vcpu->run->mmio.data);
-
-	/* A MOVS read from MMIO stores the element to RAM at ES:rDI. */
-	if ((op->flags & HV_X86_MMIO_MOVS) && !op->is_write) {
-		struct hv_sregs s;
-		enum hv_x86_mode mode;
-		u64 dst;
-
-		hv_x86_ops(vcpu)->get_sregs(vcpu, &s);
-		mode = hv_x86_cpu_mode(&s, vcpu->arch.rflags);
-		dst = hv_x86_seg_base(&s, mode, HV_X86_SEG_ES) + op->str_dst;
-		if (hv_x86_copy_linear(vcpu, dst, &value, op->size, true))
-			return hv_x86_mmio_failed(vcpu, NULL, 0);
-	}
-
-	hv_x86_regs_get(vcpu, &regs);
-	r = hv_x86_mmio_complete(op, value, &regs);
-	if (r < 0)
-		return hv_x86_mmio_failed(vcpu, NULL, 0);
-	hv_x86_regs_put(vcpu, &regs);
-	if (r == HV_X86_MMIO_WRITE_NEXT)
-		return hv_x86_mmio_exit(vcpu);
-	if (r == HV_X86_MMIO_DONE)
-		hv_x86_skip_to(vcpu, regs.rip);
-	return 1;
+	r = hv_x86_mmio_finish(vcpu, value, &write_next);
+	return write_next ? hv_x86_mmio_access(vcpu) : r;
 }

@@ -18,6 +18,14 @@
 
 struct hv_vcpu;
 struct hv_vm;
+struct hv_lapic;
+struct hv_pic;
+struct hv_ioapic;
+struct hv_pit;
+
+/* Interrupt controllers a routing entry can name: PIC master/slave, IOAPIC. */
+#define HV_NR_IRQCHIPS		3
+#define HV_IRQCHIP_NUM_PINS	24
 
 /* Architectural register numbers (SDM Vol. 2, 2.1.5). */
 enum hv_gpr {
@@ -88,6 +96,10 @@ struct hv_x86_pio {
  * @sigset_active: @sigset applies.
  * @mmio:	the instruction behind the pending MMIO exit.
  * @mmio_gpa:	its guest-physical address.
+ * @apic:	the in-kernel local APIC (lapic.c), NULL without
+ *		HV_CREATE_IRQCHIP.
+ * @mp_state:	HV_MP_STATE_* with an in-kernel APIC (halted, waiting
+ *		for INIT/SIPI); always RUNNABLE without.
  */
 struct hv_vcpu_arch {
 	unsigned long regs[HV_NR_GPRS];
@@ -116,15 +128,31 @@ struct hv_vcpu_arch {
 	bool sigset_active;
 	struct hv_x86_mmio mmio;
 	u64 mmio_gpa;
+	struct hv_lapic *apic;
+	u32 mp_state;
 };
 
 /**
  * struct hv_vm_arch - x86 state of a VM kept by the core
  * @nr_mmu_pages: what HV_SET_NR_MMU_PAGES asked for.  Nested page tables
  *		grow on demand, so the value is only stored and reported.
+ * @irqchip_in_kernel: [a] HV_CREATE_IRQCHIP completed; set once, before
+ *		any vCPU exists (vCPUs then get a local APIC).
+ * @pic:	the dual 8259 (i8259.c), or NULL.
+ * @ioapic:	the IOAPIC (ioapic.c), or NULL.
+ * @pit:	the 8254 (i8254.c, HV_CREATE_PIT2), or NULL.
+ * @bsp_vcpu_id: the vCPU that starts RUNNABLE (others wait for SIPI).
+ * @kvmclock_offset: guest clock = host monotonic raw ns + this
+ *		(HV_SET_CLOCK).
  */
 struct hv_vm_arch {
 	unsigned long nr_mmu_pages;
+	bool irqchip_in_kernel;
+	struct hv_pic *pic;
+	struct hv_ioapic *ioapic;
+	struct hv_pit *pit;
+	u32 bsp_vcpu_id;
+	s64 kvmclock_offset;
 };
 
 /* Event types for inject_event, as the hardware encodes them (APM 15.20). */
@@ -214,6 +242,7 @@ struct hv_vcpu_stats {
 	u64 io_exits;
 	u64 mmio_exits;
 	u64 halt_exits;
+	u64 halt_sleeps;
 	u64 signal_exits;
 	u64 cpuid_exits;
 	u64 msr_exits;
@@ -232,6 +261,7 @@ void hv_arch_vcpu_post_run(struct hv_vcpu *vcpu);
 long hv_arch_check_extension(long cap);
 long hv_arch_dev_ioctl(unsigned int cmd, unsigned long arg);
 long hv_arch_vm_ioctl(struct hv_vm *vm, unsigned int cmd, unsigned long arg);
+void hv_arch_vm_destroy(struct hv_vm *vm);
 void hv_arch_sigset_activate(struct hv_vcpu *vcpu);
 void hv_arch_sigset_deactivate(struct hv_vcpu *vcpu);
 bool hv_x86_valid_xcr0(struct hv_vcpu *vcpu, u64 xcr0);

@@ -27,6 +27,7 @@ void hv_x86_irq_post_run(struct hv_vcpu *vcpu);
 
 /* x86_msr.c */
 long hv_x86_get_msr_index_list(struct hv_msr_list __user *argp);
+long hv_x86_get_feature_msr_index_list(struct hv_msr_list __user *argp);
 long hv_x86_msrs_ioctl(struct hv_vcpu *vcpu, bool set,
 		       struct hv_msrs __user *argp);
 

@@ -161,6 +161,42 @@ TEST(set_tsc_khz_faster)
 	hv_vm_free(vm);
 }
 
+/*
+ * KVM's other SET_TSC_KHZ rules (kvm_set_tsc_khz(), Linux 6.1): the
+ * argument is a u32 (upper bits dropped), 0 is the host's rate, and
+ * within 250 ppm below the host's rate is taken as it is.
+ */
+TEST(set_tsc_khz_rules)
+{
+	struct hv_vcpu *vcpu;
+	struct hv_vm *vm;
+	long khz;
+
+	HV_REQUIRE_GUEST(return, HV_CAP_GET_TSC_KHZ);
+	vm = hv_vm_create_bare();
+	vcpu = hv_vcpu_create(vm, 0);
+	khz = __vcpu_ioctl(vcpu, HV_GET_TSC_KHZ, 0);
+	ASSERT_LT(0, khz);
+	EXPECT_EQ(0, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ, khz * 3));
+	EXPECT_EQ(0, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ, 0));
+	EXPECT_EQ(khz, __vcpu_ioctl(vcpu, HV_GET_TSC_KHZ, 0));
+	EXPECT_EQ(0, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ, (1UL << 32) | (khz * 2)));
+	EXPECT_EQ(khz * 2, __vcpu_ioctl(vcpu, HV_GET_TSC_KHZ, 0));
+	EXPECT_EQ(0, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ, 1UL << 32));
+	EXPECT_EQ(khz, __vcpu_ioctl(vcpu, HV_GET_TSC_KHZ, 0));
+	if (!hv_check_cap(HV_CAP_TSC_CONTROL) && khz >= 100000) {
+		/* 200 ppm slower: taken; 300 ppm slower: refused. */
+		EXPECT_EQ(0, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ,
+					  khz - khz / 5000));
+		EXPECT_EQ(khz - khz / 5000,
+			  __vcpu_ioctl(vcpu, HV_GET_TSC_KHZ, 0));
+		EXPECT_EQ(-EINVAL, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ,
+					       khz - 3 * khz / 10000));
+		EXPECT_EQ(-EINVAL, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ, 1));
+	}
+	hv_vm_free(vm);
+}
+
 /* SET_SIGNAL_MASK's argument: a length (the kernel's sigset_t) and set. */
 union sigmask_arg {
 	struct hv_signal_mask mask;

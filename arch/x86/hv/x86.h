@@ -19,6 +19,7 @@ int hv_x86_apply_sregs(struct hv_vcpu *vcpu, const struct hv_sregs *sregs);
 long hv_x86_save_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 		       unsigned long arg);
 long hv_x86_xsave2_size(void);
+void hv_x86_tsc_rebase(struct hv_vcpu *vcpu);
 
 /* x86_irq.c */
 long hv_x86_irq_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,

@@ -300,7 +300,7 @@ int hv_x86_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host)
 {
 	struct hv_vcpu_arch *a = &vcpu->arch;
 	u64 feature;
-	int i;
+	int i, r;
 
 	if (!hv_msr_allowed(vcpu, msr, host))
 		return -ENOENT;
@@ -366,7 +366,11 @@ int hv_x86_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host)
 		a->mtrr_var[msr - HV_MSR_MTRR_VAR] = data;
 		return 0;
 	default:
-		return hv_x86_ops(vcpu)->set_msr(vcpu, msr, data, host);
+		r = hv_x86_ops(vcpu)->set_msr(vcpu, msr, data, host);
+		/* A faster TSC counts on from the value written. */
+		if (!r && msr == MSR_IA32_TSC)
+			hv_x86_tsc_rebase(vcpu);
+		return r;
 	}
 }
 EXPORT_SYMBOL_GPL(hv_x86_set_msr);

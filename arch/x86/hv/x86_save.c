@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) "hv: " fmt
 
+#include <linux/math64.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -331,26 +332,72 @@ static int hv_x86_set_sregs2(struct hv_vcpu *vcpu, struct hv_sregs2 __user *argp
  * HV_SET_TSC_KHZ, as KVM on a CPU without TSC scaling (kvm_set_tsc_khz()
  * and set_tsc_khz() in Linux 6.1); hv never uses the TSC ratio MSR (APM
  * 15.30.5).  The argument is a u32 (KVM truncates it), 0 meaning the
- * host's rate.  A rate at least the host's less 250 ppm (KVM's default
- * tsc_tolerance_ppm) is accepted and GET_TSC_KHZ reports it; anything
- * slower cannot be done without scaling and is -EINVAL, as is every rate
- * if the host's is unknown.  KVM runs a faster guest TSC in "catch-up"
- * mode, advancing it at each entry; hv does not: the guest's TSC counts
- * at the host's rate whatever was set.
+ * host's rate.  Within 250 ppm of the host's rate (KVM's default
+ * tsc_tolerance_ppm) the guest's TSC simply runs at the host's; slower
+ * cannot be done without scaling and is -EINVAL, as is every rate if the
+ * host's is unknown.  Faster is KVM's "catch-up" mode: the TSC still
+ * counts at the host's rate while the guest runs, and before each entry
+ * hv moves it forward to where the set rate would have brought it since
+ * it was last written (hv_x86_tsc_catchup()).  GET_TSC_KHZ reports the
+ * rate set.
  */
 #define HV_TSC_TOLERANCE_PPM	250
+
+static u64 hv_tsc_khz_adjust(s32 ppm)
+{
+	return div_u64((u64)tsc_khz * (1000000 + ppm), 1000000);
+}
 
 static int hv_x86_set_tsc_khz(struct hv_vcpu *vcpu, unsigned long arg)
 {
 	u32 khz = (u32)arg ?: tsc_khz;
-	u64 lowest = div_u64((u64)tsc_khz * (1000000 - HV_TSC_TOLERANCE_PPM),
-			     1000000);
 
-	if (!khz || khz < lowest)
+	if (!khz || khz < hv_tsc_khz_adjust(-HV_TSC_TOLERANCE_PPM))
 		return -EINVAL;
 	vcpu->arch.tsc_khz = khz;
+	vcpu->arch.tsc_catchup = khz > hv_tsc_khz_adjust(HV_TSC_TOLERANCE_PPM);
+	hv_x86_tsc_rebase(vcpu);
 	return 0;
 }
+
+/**
+ * hv_x86_tsc_rebase - count the guest's TSC at the set rate from now
+ * @vcpu: the vCPU; its TSC was just written, or the rate just set.
+ */
+void hv_x86_tsc_rebase(struct hv_vcpu *vcpu)
+{
+	struct hv_vcpu_arch *a = &vcpu->arch;
+
+	if (!a->tsc_catchup)
+		return;
+	a->tsc_base_host = rdtsc();
+	if (hv_x86_ops(vcpu)->get_msr(vcpu, MSR_IA32_TSC, &a->tsc_base_guest))
+		a->tsc_catchup = false;
+}
+
+/**
+ * hv_x86_tsc_catchup - move a faster guest TSC to where its rate says
+ * @vcpu: the vCPU, about to enter, interrupts disabled.
+ *
+ * A backend calls it before every entry.  The TSC only ever moves
+ * forward, as in KVM's kvm_guest_time_update().
+ */
+void hv_x86_tsc_catchup(struct hv_vcpu *vcpu)
+{
+	const struct hv_arch_backend_ops *ops = hv_x86_ops(vcpu);
+	struct hv_vcpu_arch *a = &vcpu->arch;
+	u64 target, cur;
+
+	if (!a->tsc_catchup)
+		return;
+	target = a->tsc_base_guest +
+		 mul_u64_u32_div(rdtsc() - a->tsc_base_host, a->tsc_khz,
+				 tsc_khz);
+	if (ops->get_msr(vcpu, MSR_IA32_TSC, &cur) || (s64)(target - cur) <= 0)
+		return;
+	ops->set_msr(vcpu, MSR_IA32_TSC, target, true);
+}
+EXPORT_SYMBOL_GPL(hv_x86_tsc_catchup);
 
 /* HV_SET_SIGNAL_MASK: the signals blocked while RUN is in the guest. */
 static int hv_x86_set_signal_mask(struct hv_vcpu *vcpu,

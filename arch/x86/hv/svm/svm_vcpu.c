@@ -692,6 +692,7 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 
 	svm_assign_asid(svm, smp_processor_id());
 	vcpu->arch.has_run = true;
+	hv_x86_tsc_catchup(vcpu);
 	hv_x86_inject_pending(vcpu);
 	sd = this_cpu_ptr(&svm_cpu_data);
 

@@ -86,6 +86,10 @@ struct hv_x86_pio {
  * @mtrr_fixed:	the 11 fixed-range MTRRs.
  * @mtrr_var:	the variable-range MTRRs, base/mask pairs.
  * @tsc_khz:	rate set by HV_SET_TSC_KHZ, 0 for the host's.
+ * @tsc_catchup: @tsc_khz is faster than the host's: the TSC is moved
+ *		forward before each entry (hv_x86_tsc_catchup()).
+ * @tsc_base_host: host TSC when the guest's was last written.
+ * @tsc_base_guest: the guest's TSC then.
  * @queued_irq: vector from HV_INTERRUPT not yet delivered, or -1.
  * @nmi_pending: NMIs from HV_NMI not yet delivered (at most 2, as KVM).
  * @sigset:	signals blocked while in the guest (HV_SET_SIGNAL_MASK).
@@ -118,6 +122,9 @@ struct hv_vcpu_arch {
 	u64 mtrr_fixed[11];
 	u64 mtrr_var[16];
 	u32 tsc_khz;
+	bool tsc_catchup;
+	u64 tsc_base_host;
+	u64 tsc_base_guest;
 	int queued_irq;
 	u32 nmi_pending;
 	sigset_t sigset;
@@ -287,6 +294,8 @@ void hv_x86_skip_to(struct hv_vcpu *vcpu, u64 next_rip);
 int hv_x86_copy_linear(struct hv_vcpu *vcpu, u64 gva, void *data,
 		       unsigned int len, bool write);
 void hv_x86_inject_pending(struct hv_vcpu *vcpu);
+/* Backends call it before every entry, interrupts disabled. */
+void hv_x86_tsc_catchup(struct hv_vcpu *vcpu);
 int hv_x86_check_irq_window(struct hv_vcpu *vcpu);
 int hv_x86_internal_error(struct hv_vcpu *vcpu, u32 suberror, int ndata,
 			  const u64 *data);

@@ -192,8 +192,8 @@ TEST(set_tsc_khz_rules)
 					  khz - khz / 5000));
 		EXPECT_EQ(khz - khz / 5000,
 			  __vcpu_ioctl(vcpu, HV_GET_TSC_KHZ, 0));
-		EXPECT_EQ(-EINVAL, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ,
-					       khz - 3 * khz / 10000));
+		khz -= 3 * khz / 10000;
+		EXPECT_EQ(-EINVAL, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ, khz));
 		EXPECT_EQ(-EINVAL, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ, 1));
 	}
 	hv_vm_free(vm);

@@ -222,7 +222,14 @@ TEST(vcpu_takes_feature_values)
 }
 
 /* The guest side: #GP counted by the handler, which skips the insn. */
-static volatile u64 gp_count;
+static u64 gp_count;
+
+/* #GPs so far, read after the RDMSR/WRMSR before it (asm ordering). */
+static u64 gp_seen(void)
+{
+	asm volatile("" : : : "memory");
+	return READ_ONCE(gp_count);
+}
 
 static void guest_gp_handler(struct hv_ex_regs *regs)
 {
@@ -235,29 +242,29 @@ static void guest_gp_handler(struct hv_ex_regs *regs)
 static void guest_feature_msrs(u64 arch_cap, u64 decfg, u64 amd)
 {
 	GUEST_ASSERT_EQ(rdmsr(MSR_IA32_ARCH_CAPABILITIES), arch_cap);
-	GUEST_ASSERT_EQ(gp_count, 0);
+	GUEST_ASSERT_EQ(gp_seen(), 0);
 	/* Read-only for the guest. */
 	wrmsr(MSR_IA32_ARCH_CAPABILITIES, 0);
-	GUEST_ASSERT_EQ(gp_count, 1);
+	GUEST_ASSERT_EQ(gp_seen(), 1);
 	GUEST_ASSERT_EQ(rdmsr(MSR_IA32_ARCH_CAPABILITIES), arch_cap);
 
 	/* A microcode load (write) is ignored. */
 	GUEST_ASSERT_EQ(rdmsr(MSR_IA32_UCODE_REV), UCODE_HOST);
 	wrmsr(MSR_IA32_UCODE_REV, 0);
-	GUEST_ASSERT_EQ(gp_count, 1);
+	GUEST_ASSERT_EQ(gp_seen(), 1);
 	GUEST_ASSERT_EQ(rdmsr(MSR_IA32_UCODE_REV), UCODE_HOST);
 
 	/* PERF_CAPABILITIES needs PDCM, which no supported CPUID has. */
 	rdmsr(MSR_IA32_PERF_CAPABILITIES);
-	GUEST_ASSERT_EQ(gp_count, 2);
+	GUEST_ASSERT_EQ(gp_seen(), 2);
 
 	if (amd) {
 		/* The guest may write DE_CFG's value, and change no bit. */
 		GUEST_ASSERT_EQ(rdmsr(MSR_AMD64_DE_CFG), decfg);
 		wrmsr(MSR_AMD64_DE_CFG, decfg);
-		GUEST_ASSERT_EQ(gp_count, 2);
+		GUEST_ASSERT_EQ(gp_seen(), 2);
 		wrmsr(MSR_AMD64_DE_CFG, decfg ^ BIT(1));
-		GUEST_ASSERT_EQ(gp_count, 3);
+		GUEST_ASSERT_EQ(gp_seen(), 3);
 	}
 	GUEST_DONE();
 }

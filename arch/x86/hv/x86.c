@@ -74,6 +74,7 @@ long hv_arch_check_extension(long cap)
 	case HV_CAP_SREGS2:
 	case HV_CAP_GET_TSC_KHZ:
 	case HV_CAP_USER_NMI:
+	case HV_CAP_GET_MSR_FEATURES:
 		return 1;
 	case HV_CAP_XSAVE2:
 		return hv_x86_xsave2_size();
@@ -90,6 +91,10 @@ long hv_arch_dev_ioctl(unsigned int cmd, unsigned long arg)
 		return hv_x86_get_supported_cpuid((void __user *)arg);
 	case HV_GET_MSR_INDEX_LIST:
 		return hv_x86_get_msr_index_list((void __user *)arg);
+	case HV_GET_MSR_FEATURE_INDEX_LIST:
+		return hv_x86_get_feature_msr_index_list((void __user *)arg);
+	case HV_GET_MSRS:	/* feature MSRs */
+		return hv_x86_msrs_ioctl(NULL, false, (void __user *)arg);
 	default:
 		return -EINVAL;
 	}

@@ -19,6 +19,7 @@ int hv_x86_apply_sregs(struct hv_vcpu *vcpu, const struct hv_sregs *sregs);
 long hv_x86_save_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 		       unsigned long arg);
 long hv_x86_xsave2_size(void);
+void hv_x86_tsc_rebase(struct hv_vcpu *vcpu);
 
 /* x86_irq.c */
 long hv_x86_irq_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
@@ -27,6 +28,7 @@ void hv_x86_irq_post_run(struct hv_vcpu *vcpu);
 
 /* x86_msr.c */
 long hv_x86_get_msr_index_list(struct hv_msr_list __user *argp);
+long hv_x86_get_feature_msr_index_list(struct hv_msr_list __user *argp);
 long hv_x86_msrs_ioctl(struct hv_vcpu *vcpu, bool set,
 		       struct hv_msrs __user *argp);
 

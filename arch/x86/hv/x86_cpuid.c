@@ -55,6 +55,8 @@
 #define LEAF7_ECX_AVX512 (BIT(1) | BIT(11) | BIT(12) | BIT(14))
 #define LEAF7_ECX	(BIT(8) | BIT(9) | BIT(10))
 #define LEAF7_EDX	BIT(4)
+/* Leaf 7.0 EDX: IA32_ARCH_CAPABILITIES, which hv emulates on any CPU. */
+#define LEAF7_EDX_ARCH_CAP	BIT(29)
 /* Leaf 0xd.1 EAX: XSAVEOPT, XSAVEC, XGETBV with ECX=1 (not XSAVES). */
 #define LEAFD1_EAX	(BIT(0) | BIT(1) | BIT(2))
 /* 0x80000001 ECX: LAHF/SAHF, ABM (LZCNT), SSE4A, MISALIGNSSE,
@@ -155,7 +157,7 @@ static int hv_cpuid_build(struct hv_cpuid_builder *b)
 			e->ebx &= ~BIT(5);
 		e->ecx &= LEAF7_ECX | ((xcr0 & XFEATURE_MASK_AVX512) ==
 				       XFEATURE_MASK_AVX512 ? LEAF7_ECX_AVX512 : 0);
-		e->edx &= LEAF7_EDX;
+		e->edx = (e->edx & LEAF7_EDX) | LEAF7_EDX_ARCH_CAP;
 	}
 
 	if (max_basic >= 0xd && xcr0) {
@@ -227,7 +229,12 @@ static int hv_cpuid_build(struct hv_cpuid_builder *b)
 	return b->overflow ? -E2BIG : 0;
 }
 
-/* HV_GET_SUPPORTED_CPUID, with KVM's rules: nent < 1 or too small: E2BIG. */
+/*
+ * HV_GET_SUPPORTED_CPUID, with KVM's rules (kvm_dev_ioctl_get_cpuid()):
+ * nent < 1 or too small for the table: E2BIG with nothing written, not
+ * even nent (unlike the MSR lists), so callers retry with a larger
+ * buffer; nent above 256 is taken as 256.  On success nent is the count.
+ */
 long hv_x86_get_supported_cpuid(struct hv_cpuid2 __user *argp)
 {
 	struct hv_cpuid_builder b = { 0 };
@@ -359,7 +366,12 @@ static void hv_cpuid_runtime(struct hv_vcpu *vcpu, struct hv_cpuid_entry2 *e,
 	}
 }
 
-/* HV_GET_CPUID2: E2BIG (nothing written) if the table does not fit. */
+/*
+ * HV_GET_CPUID2: E2BIG with nothing written, not even nent, if the table
+ * does not fit (as KVM's ioctl, which copies nent back only on success).
+ * On success nent is the table's size, as in current KVM; 6.1 left the
+ * caller's value there.
+ */
 static long hv_x86_get_cpuid2(struct hv_vcpu *vcpu,
 			      struct hv_cpuid2 __user *argp)
 {

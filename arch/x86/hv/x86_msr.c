@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * MSRs: the list a VMM saves and restores (HV_GET_MSR_INDEX_LIST), the
- * vCPU's HV_GET_MSRS/HV_SET_MSRS, and the guest's RDMSR/WRMSR.
+ * vCPU's HV_GET_MSRS/HV_SET_MSRS, the guest's RDMSR/WRMSR, and the
+ * feature MSRs of the system fd (HV_GET_MSR_FEATURE_INDEX_LIST and
+ * HV_GET_MSRS on /dev/hv), which tell a VMM what it may put in them.
  *
  * MSRs that live in the backend's hardware structure (EFER, PAT, the
  * syscall/sysenter MSRs, FS/GS bases, the TSC offset) go through the
@@ -15,7 +17,9 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/hv_host.h>
+#include <asm/cpufeature.h>
 #include <asm/msr-index.h>
+#include <asm/processor.h>
 
 #include "x86.h"
 
@@ -54,7 +58,112 @@ static const u32 hv_msrs_to_save[] = {
 	0x26e, 0x26f,
 	0x200, 0x201, 0x202, 0x203, 0x204, 0x205, 0x206, 0x207,	/* var */
 	0x208, 0x209, 0x20a, 0x20b, 0x20c, 0x20d, 0x20e, 0x20f,
+	MSR_IA32_ARCH_CAPABILITIES, MSR_IA32_PERF_CAPABILITIES,
+	MSR_IA32_UCODE_REV,
 };
+
+/*
+ * Feature MSRs, as KVM lists them on AMD (msr_based_features_all[] and
+ * svm_get_msr_feature() in Linux 6.1): the values a VMM may give a vCPU.
+ * DE_CFG is AMD's (APM Vol. 2, 7.6.4 "Serializing Instructions"; PPR);
+ * hv_feature_msr() refuses it on other CPUs.
+ */
+static const u32 hv_feature_msrs[] = {
+	MSR_AMD64_DE_CFG, MSR_IA32_UCODE_REV, MSR_IA32_ARCH_CAPABILITIES,
+	MSR_IA32_PERF_CAPABILITIES,
+};
+
+/*
+ * IA32_ARCH_CAPABILITIES bits (SDM Vol. 4, Table 2-2) that only describe
+ * the CPU hv runs the guest on, so the host's value holds for the guest:
+ * "not affected" (_NO) bits and properties of instructions the guest
+ * executes natively.  Bits that promise an MSR (TSX_CTRL, FB_CLEAR_CTRL,
+ * GDS_CTRL, IBRS_ALL with SPEC_CTRL, DOITM ...) are left out: hv does not
+ * give the guest those MSRs.
+ */
+#define HV_ARCH_CAP_HOST	(ARCH_CAP_RDCL_NO | ARCH_CAP_RSBA |	\
+				 ARCH_CAP_SSB_NO | ARCH_CAP_MDS_NO |	\
+				 ARCH_CAP_PSCHANGE_MC_NO |		\
+				 ARCH_CAP_TAA_NO | ARCH_CAP_SBDR_SSDP_NO | \
+				 ARCH_CAP_FBSDP_NO | ARCH_CAP_PSDP_NO |	\
+				 ARCH_CAP_FB_CLEAR | ARCH_CAP_RRSBA |	\
+				 ARCH_CAP_BHI_NO | ARCH_CAP_PBRSB_NO |	\
+				 ARCH_CAP_GDS_NO | ARCH_CAP_RFDS_NO |	\
+				 ARCH_CAP_RFDS_CLEAR | ARCH_CAP_ITS_NO)
+
+/*
+ * The value offered: the host's bits above, plus the _NO bits the kernel
+ * derived for a CPU without the MSR (its X86_BUG_* flags).  Unlike KVM,
+ * PSCHANGE_MC_NO and SKIP_VMENTRY_L1DFLUSH are not claimed by default:
+ * the former only when the CPU has no ITLB multihit erratum (hv does not
+ * split huge pages for it), the latter never (no nested VMX in hv).
+ */
+static u64 hv_arch_capabilities(void)
+{
+	u64 data = 0;
+
+	if (boot_cpu_has(X86_FEATURE_ARCH_CAPABILITIES))
+		rdmsrl(MSR_IA32_ARCH_CAPABILITIES, data);
+	data &= HV_ARCH_CAP_HOST;
+	if (!boot_cpu_has_bug(X86_BUG_CPU_MELTDOWN))
+		data |= ARCH_CAP_RDCL_NO;
+	if (!boot_cpu_has_bug(X86_BUG_SPEC_STORE_BYPASS))
+		data |= ARCH_CAP_SSB_NO;
+	if (!boot_cpu_has_bug(X86_BUG_MDS))
+		data |= ARCH_CAP_MDS_NO;
+	if (!boot_cpu_has_bug(X86_BUG_ITLB_MULTIHIT))
+		data |= ARCH_CAP_PSCHANGE_MC_NO;
+	if (!boot_cpu_has_bug(X86_BUG_RFDS))
+		data |= ARCH_CAP_RFDS_NO;
+	if (!boot_cpu_has_bug(X86_BUG_GDS))
+		data |= ARCH_CAP_GDS_NO;
+	if (!boot_cpu_has_bug(X86_BUG_ITS))
+		data |= ARCH_CAP_ITS_NO;
+	/* TAA needs TSX: without RTM the guest knows it is not affected. */
+	if (!boot_cpu_has(X86_FEATURE_RTM))
+		data &= ~ARCH_CAP_TAA_NO;
+	else if (!boot_cpu_has_bug(X86_BUG_TAA))
+		data |= ARCH_CAP_TAA_NO;
+	return data;
+}
+
+static bool hv_cpu_is_amd(void)
+{
+	return boot_cpu_data.x86_vendor == X86_VENDOR_AMD ||
+	       boot_cpu_data.x86_vendor == X86_VENDOR_HYGON;
+}
+
+/**
+ * hv_feature_msr - the value of a feature MSR
+ * @msr: the index.
+ * @data: the value: the bits a vCPU may have.
+ *
+ * Return: 0, or -ENOENT if @msr is not a feature MSR hv offers.
+ */
+static int hv_feature_msr(u32 msr, u64 *data)
+{
+	switch (msr) {
+	case MSR_AMD64_DE_CFG:
+		if (!hv_cpu_is_amd())
+			return -ENOENT;
+		/* LFENCE is dispatch-serializing, which RDTSC relies on. */
+		*data = boot_cpu_has(X86_FEATURE_LFENCE_RDTSC) ?
+			MSR_AMD64_DE_CFG_LFENCE_SERIALIZE : 0;
+		return 0;
+	case MSR_IA32_UCODE_REV:
+		*data = 0;
+		rdmsrl_safe(MSR_IA32_UCODE_REV, data);
+		return 0;
+	case MSR_IA32_ARCH_CAPABILITIES:
+		*data = hv_arch_capabilities();
+		return 0;
+	case MSR_IA32_PERF_CAPABILITIES:
+		*data = 0;	/* no PMU in hv guests */
+		return 0;
+	default:
+		return -ENOENT;
+	}
+}
 
 /* Index of a fixed-range MTRR in arch.mtrr_fixed, or -1. */
 static int hv_mtrr_fixed_index(u32 msr)
@@ -85,6 +194,10 @@ static bool hv_msr_allowed(struct hv_vcpu *vcpu, u32 msr, bool host)
 					BIT(27));
 	case MSR_IA32_TSC_ADJUST:
 		return hv_x86_guest_has(vcpu, 7, 0, HV_CPUID_EBX, BIT(1));
+	case MSR_IA32_ARCH_CAPABILITIES:
+		return hv_x86_guest_has(vcpu, 7, 0, HV_CPUID_EDX, BIT(29));
+	case MSR_IA32_PERF_CAPABILITIES:	/* PDCM */
+		return hv_x86_guest_has(vcpu, 1, 0, HV_CPUID_ECX, BIT(15));
 	case HV_MSR_MTRR_CAP:
 	case HV_MSR_MTRR_DEF_TYPE:
 	case HV_MSR_MTRR_VAR ... HV_MSR_MTRR_VAR + 2 * HV_MTRR_VAR_COUNT - 1:
@@ -136,6 +249,20 @@ int hv_x86_get_msr(struct hv_vcpu *vcpu, u32 msr, u64 *data, bool host)
 	case MSR_IA32_APICBASE:
 		*data = a->apic_base;
 		return 0;
+	case MSR_IA32_ARCH_CAPABILITIES:
+		*data = a->arch_capabilities;
+		return 0;
+	case MSR_IA32_PERF_CAPABILITIES:
+		*data = a->perf_capabilities;
+		return 0;
+	case MSR_IA32_UCODE_REV:
+		*data = a->ucode_rev;
+		return 0;
+	case MSR_AMD64_DE_CFG:
+		if (!hv_cpu_is_amd())
+			return -ENOENT;
+		*data = a->de_cfg;
+		return 0;
 	case MSR_KVM_WALL_CLOCK:
 	case MSR_KVM_WALL_CLOCK_NEW:
 		*data = a->kvm_wall_clock;
@@ -172,7 +299,8 @@ EXPORT_SYMBOL_GPL(hv_x86_get_msr);
 int hv_x86_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host)
 {
 	struct hv_vcpu_arch *a = &vcpu->arch;
-	int i;
+	u64 feature;
+	int i, r;
 
 	if (!hv_msr_allowed(vcpu, msr, host))
 		return -ENOENT;
@@ -196,6 +324,31 @@ int hv_x86_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host)
 	case MSR_IA32_APICBASE:
 		a->apic_base = data;
 		return 0;
+	case MSR_IA32_ARCH_CAPABILITIES:
+		/* Read-only for the guest; the VMM's choice, as in KVM 6.1. */
+		if (!host)
+			return -EINVAL;
+		a->arch_capabilities = data;
+		return 0;
+	case MSR_IA32_PERF_CAPABILITIES:
+		hv_feature_msr(msr, &feature);
+		if (!host || (data & ~feature))
+			return -EINVAL;
+		a->perf_capabilities = data;
+		return 0;
+	case MSR_IA32_UCODE_REV:
+		/* The guest writes it to load a patch: ignored (SDM 10.11.6). */
+		if (host)
+			a->ucode_rev = data;
+		return 0;
+	case MSR_AMD64_DE_CFG:
+		/* Only supported bits; the guest may not change any. */
+		if (hv_feature_msr(msr, &feature))
+			return -ENOENT;
+		if ((data & ~feature) || (!host && data != feature))
+			return -EINVAL;
+		a->de_cfg = data;
+		return 0;
 	case MSR_KVM_WALL_CLOCK:
 	case MSR_KVM_WALL_CLOCK_NEW:
 		a->kvm_wall_clock = data;
@@ -213,7 +366,11 @@ int hv_x86_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host)
 		a->mtrr_var[msr - HV_MSR_MTRR_VAR] = data;
 		return 0;
 	default:
-		return hv_x86_ops(vcpu)->set_msr(vcpu, msr, data, host);
+		r = hv_x86_ops(vcpu)->set_msr(vcpu, msr, data, host);
+		/* A faster TSC counts on from the value written. */
+		if (!r && msr == MSR_IA32_TSC)
+			hv_x86_tsc_rebase(vcpu);
+		return r;
 	}
 }
 EXPORT_SYMBOL_GPL(hv_x86_set_msr);
@@ -238,9 +395,35 @@ long hv_x86_get_msr_index_list(struct hv_msr_list __user *argp)
 	return 0;
 }
 
+/* HV_GET_MSR_FEATURE_INDEX_LIST: like HV_GET_MSR_INDEX_LIST. */
+long hv_x86_get_feature_msr_index_list(struct hv_msr_list __user *argp)
+{
+	u32 indices[ARRAY_SIZE(hv_feature_msrs)];
+	struct hv_msr_list list;
+	u32 room, i;
+	u64 data;
+
+	if (copy_from_user(&list, argp, sizeof(list)))
+		return -EFAULT;
+	room = list.nmsrs;
+	list.nmsrs = 0;
+	for (i = 0; i < ARRAY_SIZE(hv_feature_msrs); i++)
+		if (!hv_feature_msr(hv_feature_msrs[i], &data))
+			indices[list.nmsrs++] = hv_feature_msrs[i];
+	if (copy_to_user(argp, &list, sizeof(list)))
+		return -EFAULT;
+	if (room < list.nmsrs)
+		return -E2BIG;
+	if (copy_to_user(argp->indices, indices, list.nmsrs * sizeof(u32)))
+		return -EFAULT;
+	return 0;
+}
+
 /*
- * HV_GET_MSRS / HV_SET_MSRS: process entries in order, stop at the first
- * MSR that fails, return how many were processed (QEMU asserts on it).
+ * HV_GET_MSRS / HV_SET_MSRS on a vCPU, HV_GET_MSRS on the system fd (no
+ * @vcpu: feature MSRs): process entries in order, stop at the first MSR
+ * that fails, return how many were processed (QEMU asserts on it).  As in
+ * KVM, GET writes all entries back, the failing one with data 0.
  */
 long hv_x86_msrs_ioctl(struct hv_vcpu *vcpu, bool set,
 		       struct hv_msrs __user *argp)
@@ -259,14 +442,20 @@ long hv_x86_msrs_ioctl(struct hv_vcpu *vcpu, bool set,
 		return PTR_ERR(entries);
 
 	for (i = 0; i < hdr.nmsrs; i++) {
-		if (set ? hv_x86_set_msr(vcpu, entries[i].index,
-					 entries[i].data, true) :
-			  hv_x86_get_msr(vcpu, entries[i].index,
-					 &entries[i].data, true))
+		struct hv_msr_entry *e = &entries[i];
+
+		if (set) {
+			if (hv_x86_set_msr(vcpu, e->index, e->data, true))
+				break;
+		} else if (vcpu ? hv_x86_get_msr(vcpu, e->index, &e->data, true) :
+				  hv_feature_msr(e->index, &e->data)) {
+			e->data = 0;
 			break;
+		}
 	}
 	r = i;
-	if (!set && copy_to_user(argp->entries, entries, i * sizeof(*entries)))
+	if (!set && copy_to_user(argp->entries, entries,
+				 hdr.nmsrs * sizeof(*entries)))
 		r = -EFAULT;
 	kfree(entries);
 	return r;
@@ -280,5 +469,14 @@ void hv_x86_msr_reset(struct hv_vcpu *vcpu)
 	a->apic_base = 0xfee00000 | MSR_IA32_APICBASE_ENABLE |
 		       (vcpu->vcpu_id ? 0 : MSR_IA32_APICBASE_BSP);
 	a->misc_enable = MSR_IA32_MISC_ENABLE_FAST_STRING;
+	/*
+	 * Feature MSRs start with what hv offers, as in KVM; the microcode
+	 * revision is KVM's made-up one (0x01000065 for AMD CPUs, SVM's
+	 * choice, else 0x100000000).
+	 */
+	a->arch_capabilities = hv_arch_capabilities();
+	a->perf_capabilities = 0;
+	a->de_cfg = 0;
+	a->ucode_rev = hv_cpu_is_amd() ? 0x01000065 : 0x100000000ULL;
 }
 EXPORT_SYMBOL_GPL(hv_x86_msr_reset);

@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) "hv: " fmt
 
+#include <linux/math64.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -17,6 +18,7 @@
 #include <asm/fpu/xstate.h>
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
+#include <asm/trapnr.h>
 #include <asm/tsc.h>
 
 #include "x86.h"
@@ -132,27 +134,67 @@ static int hv_x86_set_debugregs(struct hv_vcpu *vcpu,
 }
 
 /*
- * Events: the interrupt queued by HV_INTERRUPT and pending NMIs are
- * reported and restored; an exception is injected at the next entry and
- * never kept pending across exits, so GET reports none.
+ * Events, as KVM reports and restores them without
+ * HV_CAP_EXCEPTION_PAYLOAD (kvm_vcpu_ioctl_x86_{get,set}_vcpu_events() in
+ * Linux 6.1): the event the backend delivers at the next entry (given by
+ * SET_VCPU_EVENTS, raised by hv, or re-injected after an exit interrupted
+ * its delivery), the interrupt queued by HV_INTERRUPT, pending NMIs and
+ * NMI masking, the interrupt shadow.  hv has no SMM: VALID_SMM is
+ * accepted with all SMM fields 0 (as KVM built without SMM); payloads and
+ * triple-fault events need capabilities hv does not offer.
  */
 #define HV_VCPUEVENT_VALID	(HV_VCPUEVENT_VALID_NMI_PENDING |	\
 				 HV_VCPUEVENT_VALID_SIPI_VECTOR |	\
-				 HV_VCPUEVENT_VALID_SHADOW)
+				 HV_VCPUEVENT_VALID_SHADOW |		\
+				 HV_VCPUEVENT_VALID_SMM)
+
+/*
+ * #BP and #OF come from INT3/INTO, whose length the ABI cannot carry:
+ * like KVM, report them as neither injected nor pending; the guest
+ * executes the instruction again.
+ */
+static bool hv_exception_is_soft(u8 vector)
+{
+	return vector == X86_TRAP_BP || vector == X86_TRAP_OF;
+}
 
 static int hv_x86_get_vcpu_events(struct hv_vcpu *vcpu,
 				  struct hv_vcpu_events __user *argp)
 {
+	const struct hv_arch_backend_ops *ops = hv_x86_ops(vcpu);
 	struct hv_vcpu_events ev;
+	struct hv_x86_event e;
 
 	memset(&ev, 0, sizeof(ev));
-	ev.interrupt.shadow = hv_x86_ops(vcpu)->get_interrupt_shadow(vcpu);
 	if (vcpu->arch.queued_irq >= 0) {
 		ev.interrupt.injected = 1;
 		ev.interrupt.nr = vcpu->arch.queued_irq;
 	}
+	if (ops->get_event(vcpu, &e)) {
+		switch (e.type) {
+		case HV_X86_EVENT_EXCEPTION:
+			/* KVM conflates pending and injected here. */
+			ev.exception.injected = !hv_exception_is_soft(e.vector);
+			ev.exception.nr = e.vector;
+			ev.exception.has_error_code = e.has_error;
+			ev.exception.error_code = e.error_code;
+			break;
+		case HV_X86_EVENT_NMI:
+			ev.nmi.injected = 1;
+			break;
+		case HV_X86_EVENT_INTR:
+			ev.interrupt.injected = 1;
+			ev.interrupt.nr = e.vector;
+			break;
+		default:	/* software interrupts are not re-injected */
+			break;
+		}
+	}
+	ev.interrupt.shadow = ops->get_interrupt_shadow(vcpu);
 	ev.nmi.pending = !!vcpu->arch.nmi_pending;
-	ev.flags = HV_VCPUEVENT_VALID_NMI_PENDING | HV_VCPUEVENT_VALID_SHADOW;
+	ev.nmi.masked = ops->nmi_masked(vcpu);
+	ev.flags = HV_VCPUEVENT_VALID_NMI_PENDING | HV_VCPUEVENT_VALID_SHADOW |
+		   HV_VCPUEVENT_VALID_SMM;
 	return copy_to_user(argp, &ev, sizeof(ev)) ? -EFAULT : 0;
 }
 
@@ -166,21 +208,39 @@ static int hv_x86_set_vcpu_events(struct hv_vcpu *vcpu,
 		return -EFAULT;
 	if (ev.flags & ~HV_VCPUEVENT_VALID)
 		return -EINVAL;
+	/* Without VALID_PAYLOAD "pending" is not part of the ABI: ignored. */
+	ev.exception.pending = 0;
 	/* Vectors 0-31 are exceptions; NMI (2) has its own field. */
-	if ((ev.exception.injected || ev.exception.pending) &&
+	if (ev.exception.injected &&
 	    (ev.exception.nr > 31 || ev.exception.nr == 2))
 		return -EINVAL;
+	if ((ev.flags & HV_VCPUEVENT_VALID_SMM) &&
+	    (ev.smi.smm || ev.smi.pending || ev.smi.smm_inside_nmi))
+		return -EINVAL;
 
-	if (ev.flags & HV_VCPUEVENT_VALID_SHADOW)
-		ops->set_interrupt_shadow(vcpu, ev.interrupt.shadow);
-	if (ev.exception.injected || ev.exception.pending)
+	/* The events given replace whatever was to be delivered. */
+	ops->cancel_event(vcpu);
+	if (ev.exception.injected)
 		ops->inject_event(vcpu, HV_X86_EVENT_EXCEPTION, ev.exception.nr,
 				  ev.exception.has_error_code,
 				  ev.exception.error_code);
+	if (ev.flags & HV_VCPUEVENT_VALID_SHADOW)
+		ops->set_interrupt_shadow(vcpu, ev.interrupt.shadow);
 	if (ev.flags & HV_VCPUEVENT_VALID_NMI_PENDING)
 		vcpu->arch.nmi_pending = !!ev.nmi.pending;
-	if (ev.nmi.injected)
-		vcpu->arch.nmi_pending = 1;
+	ops->set_nmi_masked(vcpu, ev.nmi.masked);
+	/*
+	 * An NMI being delivered: again at the next entry, or after the
+	 * exception if there is one.  Injection masks NMIs (SDM 6.7.1).
+	 */
+	if (ev.nmi.injected) {
+		if (ev.exception.injected)
+			vcpu->arch.nmi_pending = min(vcpu->arch.nmi_pending + 1,
+						     2U);
+		else
+			ops->inject_event(vcpu, HV_X86_EVENT_NMI, 2, false, 0);
+	}
+	/* A software interrupt's instruction runs again: not queued. */
 	vcpu->arch.queued_irq = ev.interrupt.injected && !ev.interrupt.soft ?
 				ev.interrupt.nr : -1;
 	return 0;
@@ -269,21 +329,75 @@ static int hv_x86_set_sregs2(struct hv_vcpu *vcpu, struct hv_sregs2 __user *argp
 }
 
 /*
- * HV_SET_TSC_KHZ, as KVM without TSC scaling: 0 means the host's rate;
- * within 250 ppm of it, or faster (KVM's catch-up mode), the rate is
- * taken and reported back by GET; slower is -EINVAL.  hv does not yet
- * make a faster guest TSC catch up: the rate is recorded only.
+ * HV_SET_TSC_KHZ, as KVM on a CPU without TSC scaling (kvm_set_tsc_khz()
+ * and set_tsc_khz() in Linux 6.1); hv never uses the TSC ratio MSR (APM
+ * 15.30.5).  The argument is a u32 (KVM truncates it), 0 meaning the
+ * host's rate.  Within 250 ppm of the host's rate (KVM's default
+ * tsc_tolerance_ppm) the guest's TSC simply runs at the host's; slower
+ * cannot be done without scaling and is -EINVAL, as is every rate if the
+ * host's is unknown.  Faster is KVM's "catch-up" mode: the TSC still
+ * counts at the host's rate while the guest runs, and before each entry
+ * hv moves it forward to where the set rate would have brought it since
+ * it was last written (hv_x86_tsc_catchup()).  GET_TSC_KHZ reports the
+ * rate set.
  */
+#define HV_TSC_TOLERANCE_PPM	250
+
+static u64 hv_tsc_khz_adjust(s32 ppm)
+{
+	return div_u64((u64)tsc_khz * (1000000 + ppm), 1000000);
+}
+
 static int hv_x86_set_tsc_khz(struct hv_vcpu *vcpu, unsigned long arg)
 {
-	u32 khz = arg ?: tsc_khz;
-	u64 tolerance = tsc_khz / 4000 + 1;
+	u32 khz = (u32)arg ?: tsc_khz;
 
-	if ((u64)khz + tolerance < tsc_khz)
+	if (!khz || khz < hv_tsc_khz_adjust(-HV_TSC_TOLERANCE_PPM))
 		return -EINVAL;
 	vcpu->arch.tsc_khz = khz;
+	vcpu->arch.tsc_catchup = khz > hv_tsc_khz_adjust(HV_TSC_TOLERANCE_PPM);
+	hv_x86_tsc_rebase(vcpu);
 	return 0;
 }
+
+/**
+ * hv_x86_tsc_rebase - count the guest's TSC at the set rate from now
+ * @vcpu: the vCPU; its TSC was just written, or the rate just set.
+ */
+void hv_x86_tsc_rebase(struct hv_vcpu *vcpu)
+{
+	struct hv_vcpu_arch *a = &vcpu->arch;
+
+	if (!a->tsc_catchup)
+		return;
+	a->tsc_base_host = rdtsc();
+	if (hv_x86_ops(vcpu)->get_msr(vcpu, MSR_IA32_TSC, &a->tsc_base_guest))
+		a->tsc_catchup = false;
+}
+
+/**
+ * hv_x86_tsc_catchup - move a faster guest TSC to where its rate says
+ * @vcpu: the vCPU, about to enter, interrupts disabled.
+ *
+ * A backend calls it before every entry.  The TSC only ever moves
+ * forward, as in KVM's kvm_guest_time_update().
+ */
+void hv_x86_tsc_catchup(struct hv_vcpu *vcpu)
+{
+	const struct hv_arch_backend_ops *ops = hv_x86_ops(vcpu);
+	struct hv_vcpu_arch *a = &vcpu->arch;
+	u64 target, cur;
+
+	if (!a->tsc_catchup)
+		return;
+	target = a->tsc_base_guest +
+		 mul_u64_u32_div(rdtsc() - a->tsc_base_host, a->tsc_khz,
+				 tsc_khz);
+	if (ops->get_msr(vcpu, MSR_IA32_TSC, &cur) || (s64)(target - cur) <= 0)
+		return;
+	ops->set_msr(vcpu, MSR_IA32_TSC, target, true);
+}
+EXPORT_SYMBOL_GPL(hv_x86_tsc_catchup);
 
 /* HV_SET_SIGNAL_MASK: the signals blocked while RUN is in the guest. */
 static int hv_x86_set_signal_mask(struct hv_vcpu *vcpu,

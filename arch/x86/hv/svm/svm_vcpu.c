@@ -277,6 +277,28 @@ bool svm_event_pending(struct hv_vcpu *vcpu)
 	return to_svm(vcpu)->vmcb->control.event_inj & SVM_EVTINJ_VALID;
 }
 
+/*
+ * EVENTINJ (APM 15.20) holds both what inject_event set and what
+ * svm_complete_events() copied from EXITINTINFO, in the same format.
+ */
+bool svm_get_event(struct hv_vcpu *vcpu, struct hv_x86_event *ev)
+{
+	u64 inj = to_svm(vcpu)->vmcb->control.event_inj;
+
+	if (!(inj & SVM_EVTINJ_VALID))
+		return false;
+	ev->type = (inj & SVM_EVTINJ_TYPE_MASK) >> SVM_EVTINJ_TYPE_SHIFT;
+	ev->vector = inj & 0xff;
+	ev->has_error = inj & SVM_EVTINJ_VALID_ERR;
+	ev->error_code = inj >> 32;
+	return true;
+}
+
+void svm_cancel_event(struct hv_vcpu *vcpu)
+{
+	to_svm(vcpu)->vmcb->control.event_inj = 0;
+}
+
 /* APM 15.21: an external interrupt needs RFLAGS.IF and no shadow. */
 bool svm_interrupt_allowed(struct hv_vcpu *vcpu)
 {
@@ -299,6 +321,21 @@ bool svm_nmi_allowed(struct hv_vcpu *vcpu)
 bool svm_nmi_masked(struct hv_vcpu *vcpu)
 {
 	return to_svm(vcpu)->nmi_masked;
+}
+
+/* Masked: wait for the handler's IRET as after an injected NMI. */
+void svm_set_nmi_masked(struct hv_vcpu *vcpu, bool masked)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	if (masked == svm->nmi_masked)
+		return;
+	svm->nmi_masked = masked;
+	svm->nmi_iret_seen = false;
+	if (masked)
+		svm->vmcb->control.intercept_misc1 |= SVM_INTERCEPT_IRET;
+	else
+		svm->vmcb->control.intercept_misc1 &= ~SVM_INTERCEPT_IRET;
 }
 
 /*
@@ -655,6 +692,7 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 
 	svm_assign_asid(svm, smp_processor_id());
 	vcpu->arch.has_run = true;
+	hv_x86_tsc_catchup(vcpu);
 	hv_x86_inject_pending(vcpu);
 	sd = this_cpu_ptr(&svm_cpu_data);
 

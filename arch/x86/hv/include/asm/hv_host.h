@@ -84,12 +84,20 @@ struct hv_x86_pio {
  * @tsc_adjust:	IA32_TSC_ADJUST as written.
  * @misc_enable: IA32_MISC_ENABLE.
  * @apic_base:	IA32_APIC_BASE (no in-kernel local APIC yet).
+ * @arch_capabilities: IA32_ARCH_CAPABILITIES the guest reads.
+ * @perf_capabilities: IA32_PERF_CAPABILITIES (0: no PMU).
+ * @ucode_rev:	IA32_UCODE_REV (PATCH_LEVEL on AMD) the guest reads.
+ * @de_cfg:	AMD's DE_CFG (LFENCE_SERIALIZE).
  * @kvm_wall_clock: KVM's PV wall clock MSR, stored for save/restore.
  * @kvm_system_time: KVM's PV system time MSR, likewise.
  * @mtrr_def_type: IA32_MTRR_DEF_TYPE.
  * @mtrr_fixed:	the 11 fixed-range MTRRs.
  * @mtrr_var:	the variable-range MTRRs, base/mask pairs.
  * @tsc_khz:	rate set by HV_SET_TSC_KHZ, 0 for the host's.
+ * @tsc_catchup: @tsc_khz is faster than the host's: the TSC is moved
+ *		forward before each entry (hv_x86_tsc_catchup()).
+ * @tsc_base_host: host TSC when the guest's was last written.
+ * @tsc_base_guest: the guest's TSC then.
  * @queued_irq: vector from HV_INTERRUPT not yet delivered, or -1.
  * @nmi_pending: NMIs from HV_NMI not yet delivered (at most 2, as KVM).
  * @sigset:	signals blocked while in the guest (HV_SET_SIGNAL_MASK).
@@ -116,12 +124,19 @@ struct hv_vcpu_arch {
 	u64 tsc_adjust;
 	u64 misc_enable;
 	u64 apic_base;
+	u64 arch_capabilities;
+	u64 perf_capabilities;
+	u64 ucode_rev;
+	u64 de_cfg;
 	u64 kvm_wall_clock;
 	u64 kvm_system_time;
 	u64 mtrr_def_type;
 	u64 mtrr_fixed[11];
 	u64 mtrr_var[16];
 	u32 tsc_khz;
+	bool tsc_catchup;
+	u64 tsc_base_host;
+	u64 tsc_base_guest;
 	int queued_irq;
 	u32 nmi_pending;
 	sigset_t sigset;
@@ -164,6 +179,20 @@ enum hv_x86_event_type {
 };
 
 /**
+ * struct hv_x86_event - an event the backend delivers at the next entry
+ * @type:	its type, as inject_event takes it.
+ * @vector:	the vector (2 for an NMI).
+ * @has_error:	an error code is pushed.
+ * @error_code:	the error code.
+ */
+struct hv_x86_event {
+	enum hv_x86_event_type type;
+	u8 vector;
+	bool has_error;
+	u32 error_code;
+};
+
+/**
  * struct hv_arch_backend_ops - x86 state held by the backend
  * @get_sregs:	read segment, descriptor-table and control registers.
  * @set_sregs:	write them; the core has validated @sregs.
@@ -173,10 +202,18 @@ enum hv_x86_event_type {
  *		(after STI or MOV SS), as HV_VCPU_EVENTS encodes it.
  * @set_interrupt_shadow: set it.
  * @event_pending: an event is set to be delivered at the next entry.
+ * @get_event:	that event, for HV_GET_VCPU_EVENTS: one given to
+ *		inject_event, or one whose delivery an exit interrupted and
+ *		that the backend delivers again (SVM's EXITINTINFO, APM
+ *		15.7.2; VMX's IDT-vectoring information, SDM 27.2.4); false
+ *		if there is none.
+ * @cancel_event: forget that event (HV_SET_VCPU_EVENTS replaces it).
  * @interrupt_allowed: the guest can take an external interrupt now
  *		(RFLAGS.IF, no interrupt shadow, no event pending).
  * @nmi_allowed: the guest can take an NMI now.
  * @nmi_masked:	an NMI is in service (its handler has not returned).
+ * @set_nmi_masked: set that state (HV_SET_VCPU_EVENTS nmi.masked): when
+ *		masked, NMIs stay blocked until the guest's next IRET.
  * @enable_irq_window: exit as soon as the guest can take an interrupt.
  * @enable_nmi_window: exit as soon as the guest can take an NMI.
  * @get_cr8:	the guest's task priority (CR8, the VMCB's V_TPR on SVM).
@@ -197,9 +234,12 @@ struct hv_arch_backend_ops {
 			     u8 vector, bool has_error, u32 error_code);
 	u32 (*get_interrupt_shadow)(struct hv_vcpu *vcpu);
 	bool (*event_pending)(struct hv_vcpu *vcpu);
+	bool (*get_event)(struct hv_vcpu *vcpu, struct hv_x86_event *ev);
+	void (*cancel_event)(struct hv_vcpu *vcpu);
 	bool (*interrupt_allowed)(struct hv_vcpu *vcpu);
 	bool (*nmi_allowed)(struct hv_vcpu *vcpu);
 	bool (*nmi_masked)(struct hv_vcpu *vcpu);
+	void (*set_nmi_masked)(struct hv_vcpu *vcpu, bool masked);
 	void (*enable_irq_window)(struct hv_vcpu *vcpu);
 	void (*enable_nmi_window)(struct hv_vcpu *vcpu);
 	u8 (*get_cr8)(struct hv_vcpu *vcpu);
@@ -219,7 +259,9 @@ hv_arch_backend_ops_valid(const struct hv_arch_backend_ops *ops)
 	return ops->get_sregs && ops->set_sregs && ops->inject_event &&
 	       ops->get_interrupt_shadow && ops->set_interrupt_shadow &&
 	       ops->get_cr8 && ops->set_cr8 && ops->event_pending &&
+	       ops->get_event && ops->cancel_event &&
 	       ops->interrupt_allowed && ops->nmi_allowed && ops->nmi_masked &&
+	       ops->set_nmi_masked &&
 	       ops->enable_irq_window && ops->enable_nmi_window &&
 	       ops->get_debugregs && ops->set_debugregs &&
 	       ops->get_msr && ops->set_msr;
@@ -282,6 +324,8 @@ void hv_x86_skip_to(struct hv_vcpu *vcpu, u64 next_rip);
 int hv_x86_copy_linear(struct hv_vcpu *vcpu, u64 gva, void *data,
 		       unsigned int len, bool write);
 void hv_x86_inject_pending(struct hv_vcpu *vcpu);
+/* Backends call it before every entry, interrupts disabled. */
+void hv_x86_tsc_catchup(struct hv_vcpu *vcpu);
 int hv_x86_check_irq_window(struct hv_vcpu *vcpu);
 int hv_x86_internal_error(struct hv_vcpu *vcpu, u32 suberror, int ndata,
 			  const u64 *data);

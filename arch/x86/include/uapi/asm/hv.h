@@ -278,7 +278,7 @@ struct hv_cpuid_entry2 {
 
 /* HV_SET_CPUID2, HV_GET_CPUID2, HV_GET_SUPPORTED_CPUID, ... */
 struct hv_cpuid2 {
-	__u32 nent;		/* E2BIG and the needed count if too small */
+	__u32 nent;		/* too small: E2BIG, nent not written */
 	__u32 padding;
 	struct hv_cpuid_entry2 entries[];
 };

@@ -5,10 +5,12 @@
  * on the VM; GET/SET_TSC_KHZ and SET_SIGNAL_MASK on a vCPU.  Each
  * accepts what KVM (Linux 6.1, x86.c and kvm_main.c) accepts and refuses
  * the rest with KVM's errno; the signal mask really is the one in force
- * while RUN is in the guest.
+ * while RUN is in the guest, and a faster TSC rate is kept by catching
+ * the guest's TSC up.
  */
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "ucall.h"
@@ -158,6 +160,94 @@ TEST(set_tsc_khz_faster)
 	ASSERT_LT(0, khz);
 	EXPECT_EQ(0, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ, khz * 2));
 	EXPECT_EQ(khz * 2, __vcpu_ioctl(vcpu, HV_GET_TSC_KHZ, 0));
+	hv_vm_free(vm);
+}
+
+/*
+ * KVM's other SET_TSC_KHZ rules (kvm_set_tsc_khz(), Linux 6.1): the
+ * argument is a u32 (upper bits dropped), 0 is the host's rate, and
+ * within 250 ppm below the host's rate is taken as it is.
+ */
+TEST(set_tsc_khz_rules)
+{
+	struct hv_vcpu *vcpu;
+	struct hv_vm *vm;
+	long khz;
+
+	HV_REQUIRE_GUEST(return, HV_CAP_GET_TSC_KHZ);
+	vm = hv_vm_create_bare();
+	vcpu = hv_vcpu_create(vm, 0);
+	khz = __vcpu_ioctl(vcpu, HV_GET_TSC_KHZ, 0);
+	ASSERT_LT(0, khz);
+	EXPECT_EQ(0, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ, khz * 3));
+	EXPECT_EQ(0, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ, 0));
+	EXPECT_EQ(khz, __vcpu_ioctl(vcpu, HV_GET_TSC_KHZ, 0));
+	EXPECT_EQ(0, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ, (1UL << 32) | (khz * 2)));
+	EXPECT_EQ(khz * 2, __vcpu_ioctl(vcpu, HV_GET_TSC_KHZ, 0));
+	EXPECT_EQ(0, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ, 1UL << 32));
+	EXPECT_EQ(khz, __vcpu_ioctl(vcpu, HV_GET_TSC_KHZ, 0));
+	if (!hv_check_cap(HV_CAP_TSC_CONTROL) && khz >= 100000) {
+		/* 200 ppm slower: taken; 300 ppm slower: refused. */
+		EXPECT_EQ(0, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ,
+					  khz - khz / 5000));
+		EXPECT_EQ(khz - khz / 5000,
+			  __vcpu_ioctl(vcpu, HV_GET_TSC_KHZ, 0));
+		khz -= 3 * khz / 10000;
+		EXPECT_EQ(-EINVAL, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ, khz));
+		EXPECT_EQ(-EINVAL, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ, 1));
+	}
+	hv_vm_free(vm);
+}
+
+static void guest_tsc_twice(void)
+{
+	GUEST_SYNC(rdtsc());
+	GUEST_SYNC(rdtsc());
+	GUEST_DONE();
+}
+
+static u64 host_rdtsc(void)
+{
+	u32 lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return lo | ((u64)hi << 32);
+}
+
+/*
+ * A faster rate without TSC scaling: the guest's TSC is caught up at
+ * entries, so across a pause in userspace it advances at twice the
+ * host's rate (within 10 %), never more.
+ */
+TEST(set_tsc_khz_faster_catches_up)
+{
+	struct hv_vcpu *vcpu;
+	struct ucall uc;
+	struct hv_vm *vm;
+	u64 g0, g1, h_start, h0, h1, h_end;
+	long khz;
+
+	HV_REQUIRE_GUEST(return, HV_CAP_GET_TSC_KHZ);
+	if (hv_check_cap(HV_CAP_TSC_CONTROL))
+		SKIP(return, "TSC scaling: no catch-up");
+	vm = hv_vm_create();
+	vcpu = hv_vcpu_add(vm, 0, guest_tsc_twice);
+	khz = __vcpu_ioctl(vcpu, HV_GET_TSC_KHZ, 0);
+	ASSERT_LT(0, khz);
+	ASSERT_EQ(0, __vcpu_ioctl(vcpu, HV_SET_TSC_KHZ, khz * 2));
+	h_start = host_rdtsc();
+	vcpu_expect_ucall(vcpu, UCALL_SYNC, &uc);
+	g0 = uc.args[0];
+	h0 = host_rdtsc();
+	usleep(200 * 1000);
+	h1 = host_rdtsc();
+	vcpu_expect_ucall(vcpu, UCALL_SYNC, &uc);
+	g1 = uc.args[0];
+	h_end = host_rdtsc();
+	TH_LOG("guest %llu cycles, host %llu (paused) .. %llu", g1 - g0,
+	       h1 - h0, h_end - h_start);
+	EXPECT_LE((h1 - h0) * 2 / 10 * 9, g1 - g0);
+	EXPECT_GE((h_end - h_start) * 2 / 10 * 11, g1 - g0);
 	hv_vm_free(vm);
 }
 

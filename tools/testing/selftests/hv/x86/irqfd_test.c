@@ -121,9 +121,10 @@ static const char *create_irqchip(struct hv_vm *vm)
 
 #define REQUIRE_IRQCHIP(vm)						\
 	do {								\
-		const char *__why = create_irqchip(vm);			\
+		struct hv_vm *__vm = (vm);				\
+		const char *__why = create_irqchip(__vm);		\
 		if (__why) {						\
-			hv_vm_free(vm);					\
+			hv_vm_free(__vm);				\
 			SKIP(return, "%s", __why);			\
 		}							\
 	} while (0)

@@ -367,6 +367,12 @@ static void ioapic_write(u32 reg, u32 v)
  */
 static void guest_level(void)
 {
+	/*
+	 * The GSI also reaches the PIC, whose output the BSP's LINT0 takes
+	 * (virtual wire after reset): mask every PIC pin (OCW1).
+	 */
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
 	apic_write(APIC_SVR, APIC_SVR_ENABLE | 0xff);
 	ioapic_write(IOAPIC_REDTBL(LEVEL_GSI) + 1, 0);
 	ioapic_write(IOAPIC_REDTBL(LEVEL_GSI), LEVEL_VECTOR | RTE_LEVEL);

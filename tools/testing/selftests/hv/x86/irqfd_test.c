@@ -13,8 +13,11 @@
  *   - an MSI through an irqfd, and through SIGNAL_MSI, reaches the
  *     guest's handler at the MSI's vector (in-kernel local APIC);
  *   - a resampling irqfd holds a level-triggered IOAPIC line until the
- *     guest's EOI, which signals the resamplefd once.
+ *     guest's EOI, which signals the resamplefd once;
+ *   - irqfds assigned, signalled, rerouted, deassigned and closed with
+ *     the VM from concurrent threads: no crash or use after free.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -262,6 +265,9 @@ TEST(irqfd_errnos)
 	close(pipefd[0]);
 	close(pipefd[1]);
 	hv_vm_free(vm);
+	/* The VM is gone, its irqfds with it: nothing to wake. */
+	ASSERT_EQ(8, write(efd, &(u64){ 1 }, 8));
+	ASSERT_EQ(8, write(efd3, &(u64){ 1 }, 8));
 	close(efd);
 	close(efd2);
 	close(efd3);
@@ -283,6 +289,75 @@ TEST(irqfd_close_deassigns)
 		close(efd);
 	}
 	hv_vm_free(vm);
+}
+
+struct signaller {
+	int fd;
+	volatile bool stop;
+};
+
+static void *signal_loop(void *arg)
+{
+	struct signaller *s = arg;
+
+	while (!s->stop)
+		if (write(s->fd, &(u64){ 1 }, 8) != 8)
+			break;
+	return NULL;
+}
+
+/*
+ * irqfds come and go (DEASSIGN, the eventfd's close, the VM's close)
+ * while another thread keeps signalling them, with routes changing
+ * under them; the eventfds outlive the VM and are signalled after it
+ * is gone.  Nothing may crash, leak or use freed memory (the test hosts
+ * run with slub_debug).
+ */
+TEST(irqfd_churn)
+{
+	struct hv_irq_routing_entry e[2] = {
+		msi_route(MSI_GSI, MSI_VECTOR),
+		chip_route(4, HV_IRQCHIP_IOAPIC, 4),
+	};
+	struct signaller sig[2];
+	pthread_t thread[2];
+	struct hv_vm *vm;
+	int i, j;
+
+	vm = hv_vm_create_bare();
+	REQUIRE_IRQCHIP(vm);
+	for (j = 0; j < 2; j++) {
+		sig[j] = (struct signaller){ .fd = new_eventfd() };
+		ASSERT_EQ(0, pthread_create(&thread[j], NULL, signal_loop,
+					    &sig[j]));
+	}
+	for (i = 0; i < 200; i++) {
+		u32 gsi = i & 1 ? MSI_GSI : 4;
+
+		ASSERT_EQ(0, __irqfd(vm, sig[0].fd, gsi, 0, 0));
+		ASSERT_EQ(0, __irqfd(vm, sig[1].fd, 4, HV_IRQFD_FLAG_RESAMPLE,
+				     sig[0].fd));
+		ASSERT_EQ(0, __set_routing(vm, e, i % 3, 0));
+		ASSERT_EQ(0, __irqfd(vm, sig[0].fd, gsi,
+				     HV_IRQFD_FLAG_DEASSIGN, 0));
+		if (i % 50 != 49) {
+			ASSERT_EQ(0, __irqfd(vm, sig[1].fd, 4,
+					     HV_IRQFD_FLAG_DEASSIGN, 0));
+			continue;
+		}
+		/* Leave one assigned, and close the VM under it. */
+		hv_vm_free(vm);
+		vm = hv_vm_create_bare();
+		ASSERT_EQ(NULL, create_irqchip(vm));
+	}
+	ASSERT_EQ(0, __irqfd(vm, sig[0].fd, 4, 0, 0));
+	hv_vm_free(vm);
+	usleep(10000);
+	for (j = 0; j < 2; j++) {
+		sig[j].stop = true;
+		pthread_join(thread[j], NULL);
+		close(sig[j].fd);
+	}
 }
 
 static void apic_write(u32 reg, u32 v)

@@ -35,7 +35,7 @@ echo "guest: $ncpu CPUs online; /proc/cpuinfo lists $(grep -c ^processor /proc/c
 [ -n "$want" ] && check "CPUs online" "$ncpu" "$want"
 
 # virtio-mmio block: described by the VMM's DSDT, so plain insmod finds it.
-for m in virtio virtio_ring virtio_mmio virtio_blk; do
+for m in virtio_ring virtio virtio_mmio virtio_blk; do
 	insmod /lib/modules/$m.ko || echo "guest: insmod $m failed"
 done
 i=0

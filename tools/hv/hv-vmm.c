@@ -933,11 +933,13 @@ static void build_acpi(void)
 	put32(p + 4, IOAPIC_BASE);
 	put32(p + 8, 0);		/* GSI base */
 	p += 12;
-	p[0] = 2;			/* Interrupt Source Override: */
-	p[1] = 10;			/* ISA IRQ 0 (PIT) is GSI 2 */
-	put32(p + 4, 2);
-	p += 10;
-	p[0] = 2;			/* IRQ 9 (SCI): level, active high */
+	/*
+	 * ISA IRQs are GSIs of the same number: the in-kernel PIT raises
+	 * GSI 0, which the default routing sends to IOAPIC pin 0 (no
+	 * "IRQ 0 is GSI 2" override as on PC firmware).  Only the SCI is
+	 * overridden: level, active high.
+	 */
+	p[0] = 2;			/* Interrupt Source Override */
 	p[1] = 10;
 	p[3] = SCI_IRQ;
 	put32(p + 4, SCI_IRQ);
@@ -1083,7 +1085,8 @@ static struct hv_cpuid2 *supported_cpuid(int dev)
 	}
 }
 
-static void setup_cpuid(struct vcpu *v, const struct hv_cpuid2 *sup)
+static void setup_cpuid(struct vcpu *v, const struct hv_cpuid2 *sup,
+			int tsc_deadline)
 {
 	size_t sz = sizeof(*sup) + sup->nent * sizeof(sup->entries[0]);
 	struct hv_cpuid2 *c = malloc(sz);
@@ -1096,8 +1099,23 @@ static void setup_cpuid(struct vcpu *v, const struct hv_cpuid2 *sup)
 	for (i = 0; i < c->nent; i++) {
 		e = &c->entries[i];
 		switch (e->function) {
-		case 1:		/* initial APIC id in EBX[31:24] */
+		case 1:
+			/* initial APIC id in EBX[31:24]; ECX[31]: a hypervisor */
 			e->ebx = (e->ebx & 0x00ffffff) | (u32)v->id << 24;
+			e->ecx |= 1U << 31;
+			if (tsc_deadline)	/* ECX[24]: TSC-deadline timer */
+				e->ecx |= 1U << 24;
+			break;
+		case 0xd:
+			/*
+			 * EBX of subleaf 0 is the XSAVE size for the XCR0 in
+			 * force; KVM reports that of XCR0 = x87|SSE and may
+			 * not update it when the guest sets XCR0.  Report the
+			 * size for everything offered (ECX), as Linux enables
+			 * all of it.
+			 */
+			if (e->index == 0)
+				e->ebx = e->ecx;
 			break;
 		case 0xb:	/* x2APIC id in EDX of every topology level */
 		case 0x1f:
@@ -1409,7 +1427,7 @@ int main(int argc, char **argv)
 	struct hv_cpuid2 *cpuid;
 	char cmdline[4096];
 	struct vcpu *vcpus;
-	int dev, i, r;
+	int dev, i, r, tsc_deadline;
 	size_t ksize;
 	u8 *kimage;
 
@@ -1495,6 +1513,7 @@ int main(int argc, char **argv)
 	if (vm.run_size <= 0)
 		fail("HV_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
 	cpuid = supported_cpuid(dev);
+	tsc_deadline = ioctl(vm.fd, HV_CHECK_EXTENSION, HV_CAP_TSC_DEADLINE_TIMER) > 0;
 	vcpus = calloc(vm.ncpus, sizeof(*vcpus));
 	if (!vcpus)
 		fail("out of memory");
@@ -1509,7 +1528,7 @@ int main(int argc, char **argv)
 			      MAP_SHARED, v->fd, 0);
 		if (v->run == MAP_FAILED)
 			fail("mmap vCPU %d: %s", i, strerror(errno));
-		setup_cpuid(v, cpuid);
+		setup_cpuid(v, cpuid, tsc_deadline);
 		setup_msrs(v);
 		setup_lapic(v);
 		/* The APs wait for INIT/SIPI in the kernel's LAPIC. */

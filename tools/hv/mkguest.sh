@@ -3,7 +3,7 @@
 #
 # mkguest.sh OUTDIR [KERNEL_RELEASE]: build the test guest for hv-vmm.
 #   OUTDIR/guest-initrd.gz  busybox + virtio modules + tools/hv/guest-init.sh
-#   OUTDIR/disk.img         16 MiB virtio disk: a magic line in sector 0
+#   OUTDIR/disk.img         4 MiB virtio disk: a magic line in sector 0
 #   OUTDIR/vmlinuz          the guest kernel (Debian's, the test hosts' own)
 # The guest kernel and its modules come from the hvhost cache.
 set -euo pipefail
@@ -23,7 +23,7 @@ for a in $("$root/bin/busybox" --list); do
 	[ "$a" = busybox ] || ln -s busybox "$root/bin/$a"
 done
 # Debian builds virtio as modules; in dependency order.
-for m in drivers/virtio/virtio drivers/virtio/virtio_ring \
+for m in drivers/virtio/virtio_ring drivers/virtio/virtio \
 	 drivers/virtio/virtio_mmio drivers/block/virtio_blk; do
 	cp "$mods/$m.ko" "$root/lib/modules/"
 done
@@ -32,7 +32,7 @@ install -m 755 "$here/guest-init.sh" "$root/init"
 
 # The disk: a magic line the guest checks, the rest zeroes.
 rm -f "$out/disk.img"
-truncate -s 16M "$out/disk.img"
+truncate -s 4M "$out/disk.img"
 printf 'HV-VMM-DISK-MAGIC\n' | dd of="$out/disk.img" conv=notrunc status=none
 cp "$cache/$rel/vmlinuz" "$out/vmlinuz"
 echo "mkguest: $out/{guest-initrd.gz,disk.img,vmlinuz} for $rel" >&2

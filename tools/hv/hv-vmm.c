@@ -68,6 +68,8 @@ typedef uint64_t u64;
 #define SCI_IRQ		9
 #define PM1A_EVT	0x600	/* status (2 bytes) + enable (2 bytes) */
 #define PM1A_CNT	0x604
+#define PM_TMR		0x608	/* ACPI PM timer, 32 bits at 3.579545 MHz */
+#define PM_TMR_HZ	3579545ULL
 #define EXIT_PORT	0x501	/* write: exit with status = value */
 #define MARK_PORT	0x502	/* write: print the time since start */
 #define S5_SLP_TYP	5	/* our \_S5 package value */
@@ -901,14 +903,17 @@ static void build_acpi(void)
 	put16(fadt + 46, SCI_IRQ);
 	put32(fadt + 56, PM1A_EVT);
 	put32(fadt + 64, PM1A_CNT);
+	put32(fadt + 76, PM_TMR);
 	fadt[88] = 4;			/* PM1_EVT_LEN */
 	fadt[89] = 2;			/* PM1_CNT_LEN */
+	fadt[91] = 4;			/* PM_TMR_LEN */
 	put16(fadt + 96, 101);		/* P_LVL2_LAT > 100: no C2 */
 	put16(fadt + 98, 1001);		/* P_LVL3_LAT > 1000: no C3 */
 	fadt[108] = 0x32;		/* CENTURY: CMOS index */
 	put16(fadt + 109, 1);		/* IAPC_BOOT_ARCH: LEGACY_DEVICES, no 8042 */
-	/* WBINVD, PROC_C1, no power/sleep button, RESET_REG_SUP */
-	put32(fadt + 112, (1 << 0) | (1 << 2) | (1 << 4) | (1 << 5) | (1 << 10));
+	/* WBINVD, PROC_C1, no power/sleep button, TMR_VAL_EXT, RESET_REG_SUP */
+	put32(fadt + 112, (1 << 0) | (1 << 2) | (1 << 4) | (1 << 5) | (1 << 8) |
+		(1 << 10));
 	fadt[116] = 1;			/* RESET_REG: system I/O, */
 	fadt[117] = 8;			/* 8 bits, */
 	fadt[119] = 1;			/* byte access, */
@@ -962,6 +967,18 @@ static void build_acpi(void)
  */
 static u16 pm1_enable;
 
+/*
+ * The ACPI PM timer (ACPI 6.4, 4.8.3.3): host monotonic time.  Without
+ * kvmclock it is Linux's reference for calibrating the TSC and APIC timer.
+ */
+static u32 pm_timer(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec * PM_TMR_HZ + now.tv_nsec * PM_TMR_HZ / 1000000000;
+}
+
 static u32 pio_in(u16 port, int size)
 {
 	u32 v = 0xffffffff >> (32 - 8 * size);
@@ -978,6 +995,8 @@ static u32 pio_in(u16 port, int size)
 		v = pm1_enable;
 	} else if (port == PM1A_CNT) {
 		v = 1;				/* SCI_EN: ACPI mode */
+	} else if (port == PM_TMR && size == 4) {
+		v = pm_timer();
 	} else if (verbose) {
 		fprintf(stderr, "%s: in%c 0x%x\n", prog, "bw?l"[size - 1], port);
 	}

@@ -50,6 +50,11 @@ expect 2 "not a bzImage" ./hv-vmm --kernel /payload/run.sh
 expect 2 "need 64 to" ./hv-vmm --kernel ./vmlinuz --mem 32
 expect 2 "is hv.ko loaded?" ./hv-vmm --kernel ./vmlinuz --dev /dev/nonexistent
 $load || exit 1
+# hv's per-vCPU counters half-way through the boot (debugfs, hv only).
+(sleep \${HV_VMM_STATS_AT:-30}
+ for f in /sys/kernel/debug/hv/*/vcpu*; do
+	[ -f "\$f" ] && echo "vmm-test: \$f: \$(tr '\\n' ' ' <"\$f")"
+ done) &
 ./hv-vmm --dev $dev --cpus 2 --mem 256 --kernel ./vmlinuz \\
 	--initrd guest-initrd.gz --disk disk.img --append "$append"
 rc=\$?

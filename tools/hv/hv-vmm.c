@@ -686,7 +686,7 @@ static void blk_write(u64 off, u32 v)
 	}
 }
 
-static void blk_init(const char *path)
+static void blk_init(const char *path, int use_eventfds)
 {
 	struct hv_ioeventfd ioev = {
 		.addr = VIRTIO_BASE + VM_QUEUE_NOTIFY, .len = 4,
@@ -710,6 +710,8 @@ static void blk_init(const char *path)
 	put32(blk.config + 20, 512);		/* blk_size */
 	blk_reset();
 
+	if (!use_eventfds)
+		return;
 	ioev.fd = eventfd(0, EFD_CLOEXEC);
 	if (ioev.fd < 0 || ioctl(vm.fd, HV_IOEVENTFD, &ioev)) {
 		fprintf(stderr, "%s: HV_IOEVENTFD: %s; virtio-blk notifies by MMIO exits\n",
@@ -1425,6 +1427,8 @@ static void print_usage(int status)
 		"  --cpus N        vCPUs (default 1)\n"
 		"  --mem MIB       guest RAM in MiB (default 256, %d to %d)\n"
 		"  --dev PATH      hypervisor device (default /dev/hv; /dev/kvm works too)\n"
+		"  --no-eventfd    virtio-blk by MMIO exits and HV_IRQ_LINE, not\n"
+		"                  ioeventfd and irqfd (the fallback, for testing)\n"
 		"  -v              log unhandled port and MMIO accesses\n"
 		"Guest side: console on ttyS0 (0x3f8, IRQ 4); virtio-mmio at 0x%llx, GSI %d.\n"
 		"Exit status: a guest write of V to port 0x%x exits with status V & 0xff;\n"
@@ -1446,7 +1450,7 @@ int main(int argc, char **argv)
 	struct hv_cpuid2 *cpuid;
 	char cmdline[4096];
 	struct vcpu *vcpus;
-	int dev, i, r, tsc_deadline;
+	int dev, i, r, tsc_deadline, use_eventfds = 1;
 	size_t ksize;
 	u8 *kimage;
 
@@ -1459,6 +1463,10 @@ int main(int argc, char **argv)
 			print_usage(0);
 		if (!strcmp(a, "-v")) {
 			verbose = 1;
+			continue;
+		}
+		if (!strcmp(a, "--no-eventfd")) {
+			use_eventfds = 0;
 			continue;
 		}
 		if (!val)
@@ -1523,7 +1531,7 @@ int main(int argc, char **argv)
 		fail("HV_CREATE_PIT2: %s", strerror(errno));
 
 	if (disk)
-		blk_init(disk);
+		blk_init(disk, use_eventfds);
 	snprintf(cmdline, sizeof(cmdline), "console=ttyS0 panic=-1 %s", append);
 	load_linux(kimage, ksize, initrd, cmdline);
 	build_acpi();

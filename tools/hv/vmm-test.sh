@@ -5,6 +5,8 @@
 # (mkguest.sh) with 2 vCPUs inside the x86-svm test host, on Linux's
 # kvm_amd (/dev/kvm, default) or on hv + hv-amd (/dev/hv, modules built
 # from this tree), after checking hv-vmm's error messages.
+# HV_VMM_ARGS: more hv-vmm options (e.g. --no-eventfd); HV_VMM_TIMEOUT:
+# the host's timeout (default 900 s).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -55,7 +57,7 @@ $load || exit 1
  for f in /sys/kernel/debug/hv/*/vcpu*; do
 	[ -f "\$f" ] && echo "vmm-test: \$f: \$(tr '\\n' ' ' <"\$f")"
  done) &
-./hv-vmm --dev $dev --cpus 2 --mem 256 --kernel ./vmlinuz \\
+./hv-vmm --dev $dev --cpus 2 --mem 256 --kernel ./vmlinuz ${HV_VMM_ARGS:-} \\
 	--initrd guest-initrd.gz --disk disk.img --append "$append"
 rc=\$?
 echo "vmm-test: hv-vmm exit status \$rc"

@@ -12,6 +12,7 @@ mount -t devtmpfs dev /dev
 
 # Write byte $2 to I/O port $1 (CONFIG_DEVPORT).
 outb() {
+	# shellcheck disable=SC2059 # the format is the byte, as an octal escape
 	printf "\\$(printf %o "$2")" |
 		dd of=/dev/port bs=1 seek=$(($1)) count=1 2>/dev/null
 }
@@ -69,7 +70,7 @@ while [ $c -lt "$ncpu" ]; do
 done
 wait
 for j in $jobs; do
-	check "md5 job $j" "$(cat /tmp/md5.$j)" "96995b58d4cbf6aaa9041b4f00c7f6ae  -"
+	check "md5 job $j" "$(cat "/tmp/md5.$j")" "96995b58d4cbf6aaa9041b4f00c7f6ae  -"
 done
 grep -e LOC: -e IO-APIC -e NMI: /proc/interrupts
 echo "=== hv-vmm guest done: $fails failed ==="

@@ -403,7 +403,8 @@ static struct {
 	u32 status, int_status;
 	u32 queue_num, queue_ready;
 	u64 desc, avail, used;
-	u16 last_avail;
+	u16 last_avail;		/* next avail ring entry to serve */
+	u16 used_idx;		/* ours; the guest's copy is not trusted */
 	int notify_fd;		/* ioeventfd; -1: notify is an MMIO exit */
 	int irq_fd;		/* irqfd; -1: raise the line with HV_IRQ_LINE */
 	u8 config[24];		/* struct virtio_blk_config up to blk_size */
@@ -424,6 +425,7 @@ static void blk_reset(void)
 	blk.avail = 0;
 	blk.used = 0;
 	blk.last_avail = 0;
+	blk.used_idx = 0;
 }
 
 static u64 blk_device_features(void)
@@ -521,7 +523,7 @@ static u32 blk_request(struct seg *s, int n)
 /* Serve every available request; the caller holds blk.lock. */
 static void blk_process_queue(void)
 {
-	u16 qsz = blk.queue_num, avail_idx, head, idx, used_idx;
+	u16 qsz = blk.queue_num, avail_idx, head, idx;
 	u8 *avail, *used;
 	struct virtq_desc *desc;
 	struct seg segs[MAX_SEGS];
@@ -563,11 +565,11 @@ static void blk_process_queue(void)
 		}
 		if (!len)
 			fprintf(stderr, "%s: virtio-blk: bad chain at %u\n", prog, head);
-		used_idx = get16(used + 2);
-		put32(used + 4 + 8 * (used_idx % qsz), head);
-		put32(used + 8 + 8 * (used_idx % qsz), len);
+		put32(used + 4 + 8 * (blk.used_idx % qsz), head);
+		put32(used + 8 + 8 * (blk.used_idx % qsz), len);
+		blk.used_idx++;
 		/* Release: the element is visible before the index moves. */
-		__atomic_store_n((u16 *)(used + 2), used_idx + 1, __ATOMIC_RELEASE);
+		__atomic_store_n((u16 *)(used + 2), blk.used_idx, __ATOMIC_RELEASE);
 		done = 1;
 	}
 	if (done)

@@ -5,7 +5,8 @@
 # (mkguest.sh) with 2 vCPUs inside the x86-svm test host, on Linux's
 # kvm_amd (/dev/kvm, default) or on hv + hv-amd (/dev/hv, modules built
 # from this tree), after checking hv-vmm's error messages.
-# HV_VMM_ARGS: more hv-vmm options (e.g. --no-eventfd); HV_VMM_TIMEOUT:
+# HV_VMM_ARGS: more hv-vmm options (e.g. --no-eventfd); HV_VMM_APPEND: more
+# guest command line (e.g. guest.poweroff=acpi); HV_VMM_TIMEOUT:
 # the host's timeout (default 900 s).
 set -euo pipefail
 
@@ -32,7 +33,7 @@ esac
 # noxsave: under QEMU TCG the nested guest's XSETBV does not reach the L1
 # hypervisor (kvm_amd's CPUID.0xd.0 EBX stays at the size for XCR0 = x87|SSE),
 # and Linux WARNs "XSAVE consistency problem", which fails the host run.
-append="tsc=reliable guest.cpus=2 noxsave"
+append="tsc=reliable guest.cpus=2 noxsave ${HV_VMM_APPEND:-}"
 cat >"$payload/run.sh" <<EOT
 cd /payload
 fails=0

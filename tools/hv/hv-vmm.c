@@ -13,8 +13,11 @@
  *    at 0xd0000000, GSI 5, described in the DSDT as LNRO0005 (Debian's
  *    kernel has no virtio_mmio.device= parameter); the queue notify is an
  *    ioeventfd served by a thread, the interrupt an irqfd;
+ *  - a CMOS RTC and an ACPI PM timer (0x608), the guest's time references
+ *    when it has no kvmclock (hv offers none);
  *  - ACPI S5 power-off (PM1a control at 0x604), reset (0xcf9 or 0x64),
- *    and two debug ports: see usage().
+ *    and two ports of its own (exit 0x501, time mark 0x502): see
+ *    print_usage() and tools/hv/README.md.
  *
  * Boot: Documentation/x86/boot.rst, "64-bit boot protocol": the protected
  * mode kernel at 1 MiB, the zero page (boot_params) with the setup header

@@ -42,6 +42,7 @@
 #define HV_MSR_MTRR_FIX16K	0x258	/* and 0x259 */
 #define HV_MSR_MTRR_FIX4K	0x268	/* to 0x26f */
 #define HV_MSR_MTRR_VAR		0x200
+#define HV_MSR_K8_INT_PENDING_MSG 0xc0010055	/* BKDG fam. 10h: Interrupt Pending */
 #define HV_MTRR_VAR_COUNT	8
 #define HV_MTRR_CAP		(HV_MTRR_VAR_COUNT | BIT(8) /* fixed */ | \
 				 BIT(10) /* write-combining */)
@@ -279,6 +280,14 @@ int hv_x86_get_msr(struct hv_vcpu *vcpu, u32 msr, u64 *data, bool host)
 		return 0;
 	case HV_MSR_MTRR_VAR ... HV_MSR_MTRR_VAR + 2 * HV_MTRR_VAR_COUNT - 1:
 		*data = a->mtrr_var[msr - HV_MSR_MTRR_VAR];
+		return 0;
+	case HV_MSR_K8_INT_PENDING_MSG:
+		/*
+		 * Linux reads it on AMD family 0xf-0x11 for the E400 erratum
+		 * (C1E); no SMI or C1E message is ever pending here.  KVM
+		 * reads it as 0 too.
+		 */
+		*data = 0;
 		return 0;
 	default:
 		return hv_x86_ops(vcpu)->get_msr(vcpu, msr, data);

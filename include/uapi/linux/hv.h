@@ -1419,6 +1419,9 @@ struct hv_sev_receive_update_data {
  */
 #define HV_GET_API_VERSION		_IO(HVIO,   0x00)
 #define HV_CREATE_VM			_IO(HVIO,   0x01)	/* arg: type */
+/* arm64 HV_CREATE_VM type: bits 7:0 are the IPA size, 0 for 40 bits */
+#define HV_VM_TYPE_ARM_IPA_SIZE_MASK	0xffULL
+#define HV_VM_TYPE_ARM_IPA_SIZE(x)	((x) & HV_VM_TYPE_ARM_IPA_SIZE_MASK)
 #define HV_GET_MSR_INDEX_LIST		_IOWR(HVIO, 0x02, struct hv_msr_list)
 #define HV_CHECK_EXTENSION		_IO(HVIO,   0x03)	/* also VM fd */
 #define HV_GET_VCPU_MMAP_SIZE		_IO(HVIO,   0x04)
@@ -1534,6 +1537,10 @@ struct hv_sev_receive_update_data {
 #define HV_SET_ONE_REG			_IOW(HVIO,  0xac, struct hv_one_reg)
 /* tell the guest it was paused, so its watchdogs do not fire */
 #define HV_KVMCLOCK_CTRL		_IO(HVIO,   0xad)
+/* arm64: reset the vCPU as a target with features (struct hv_vcpu_init) */
+#define HV_ARM_VCPU_INIT		_IOW(HVIO,  0xae, struct hv_vcpu_init)
+/* arm64, on a VM fd: the target HV_ARM_VCPU_INIT takes */
+#define HV_ARM_PREFERRED_TARGET		_IOR(HVIO,  0xaf, struct hv_vcpu_init)
 #define HV_GET_REG_LIST			_IOWR(HVIO, 0xb0, struct hv_reg_list)
 #define HV_SMI				_IO(HVIO,   0xb7)
 #define HV_GET_NESTED_STATE		_IOWR(HVIO, 0xbe, struct hv_nested_state)

@@ -140,15 +140,13 @@ static int vhe_probe(void)
 		return -ENODEV;
 	}
 	vhe_parange = cpuid_feature_extract_unsigned_field(mmfr0,
-				ID_AA64MMFR0_EL1_PARANGE_SHIFT);
+							   ID_AA64MMFR0_EL1_PARANGE_SHIFT);
 	/* PARange 2 is 40 bits: what the largest IPA space needs. */
 	if (vhe_parange < 2) {
 		pr_err("physical address range below 40 bits\n");
 		return -ENODEV;
 	}
-	vhe_vmid_bits = cpuid_feature_extract_unsigned_field(mmfr1,
-				ID_AA64MMFR1_EL1_VMIDBits_SHIFT) ==
-			ID_AA64MMFR1_EL1_VMIDBits_16 ? 16 : 8;
+	vhe_vmid_bits = get_vmid_bits(mmfr1);
 	return 0;
 }
 

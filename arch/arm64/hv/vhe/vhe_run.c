@@ -249,6 +249,7 @@ int vhe_vcpu_run(struct hv_vcpu *vcpu)
 	 * us; the interrupt stays pending and makes the guest exit at once.
 	 */
 	WRITE_ONCE(vcpu->mode, HV_IN_GUEST_MODE);
+	/* Order the mode before reading requests; pairs with the requester. */
 	smp_mb();
 	/* Every entry flushes the VMID's TLB entries: nothing more to do. */
 	hv_test_and_clear_request(vcpu, HV_REQ_TLB_FLUSH);

@@ -46,44 +46,44 @@
  */
 extern const char guest_mmio_psci[], guest_mmio_psci_end[];
 asm(".pushsection .rodata\n"
-    ".balign 4\n"
-    ".global guest_mmio_psci\n"
-    "guest_mmio_psci:\n"
-    "	mov	x1, #0x10000000\n"
-    "	mov	w2, #0x42\n"
-    "	str	w2, [x1]\n"		/* 4-byte write of 0x42 */
-    "	ldr	x3, [x1, #8]\n"		/* 8-byte read */
-    "	str	x3, [x1, #16]\n"	/* ... written back */
-    "	ldrsb	x4, [x1, #24]\n"	/* sign-extended byte read */
-    "	str	x4, [x1, #32]\n"
-    "	ldrh	w5, [x1, #40]\n"	/* zero-extended halfword read */
-    "	str	x5, [x1, #48]\n"
-    "	strb	wzr, [x1, #56]\n"	/* byte write of XZR */
-    "	fmov	d0, x3\n"		/* FP state survives exits */
-    "	mov	x0, #0x84000000\n"	/* PSCI_VERSION */
-    "	hvc	#0\n"				/* x1-x3 are results now */
-    "	mov	x1, #0x10000000\n"
-    "	str	x0, [x1, #64]\n"
-    "	fmov	x6, d0\n"
-    "	str	x6, [x1, #72]\n"
-    "	mov	x0, #0x0008\n"		/* SYSTEM_OFF: 0x84000008 */
-    "	movk	x0, #0x8400, lsl #16\n"
-    "	hvc	#0\n"
-    "	b	.\n"
-    ".global guest_mmio_psci_end\n"
-    "guest_mmio_psci_end:\n"
-    ".popsection\n");
+	".balign 4\n"
+	".global guest_mmio_psci\n"
+	"guest_mmio_psci:\n"
+	"	mov	x1, #0x10000000\n"
+	"	mov	w2, #0x42\n"
+	"	str	w2, [x1]\n"		/* 4-byte write of 0x42 */
+	"	ldr	x3, [x1, #8]\n"		/* 8-byte read */
+	"	str	x3, [x1, #16]\n"	/* ... written back */
+	"	ldrsb	x4, [x1, #24]\n"	/* sign-extended byte read */
+	"	str	x4, [x1, #32]\n"
+	"	ldrh	w5, [x1, #40]\n"	/* zero-extended halfword read */
+	"	str	x5, [x1, #48]\n"
+	"	strb	wzr, [x1, #56]\n"	/* byte write of XZR */
+	"	fmov	d0, x3\n"		/* FP state survives exits */
+	"	mov	x0, #0x84000000\n"	/* PSCI_VERSION */
+	"	hvc	#0\n"				/* x1-x3 are results now */
+	"	mov	x1, #0x10000000\n"
+	"	str	x0, [x1, #64]\n"
+	"	fmov	x6, d0\n"
+	"	str	x6, [x1, #72]\n"
+	"	mov	x0, #0x0008\n"		/* SYSTEM_OFF: 0x84000008 */
+	"	movk	x0, #0x8400, lsl #16\n"
+	"	hvc	#0\n"
+	"	b	.\n"
+	".global guest_mmio_psci_end\n"
+	"guest_mmio_psci_end:\n"
+	".popsection\n");
 
 /* Spins with interrupts masked: only the host can end a RUN. */
 extern const char guest_spin[], guest_spin_end[];
 asm(".pushsection .rodata\n"
-    ".balign 4\n"
-    ".global guest_spin\n"
-    "guest_spin:\n"
-    "	b	.\n"
-    ".global guest_spin_end\n"
-    "guest_spin_end:\n"
-    ".popsection\n");
+	".balign 4\n"
+	".global guest_spin\n"
+	"guest_spin:\n"
+	"	b	.\n"
+	".global guest_spin_end\n"
+	"guest_spin_end:\n"
+	".popsection\n");
 
 FIXTURE(arm64) {
 	int dev;
@@ -99,7 +99,8 @@ FIXTURE_SETUP(arm64)
 	struct hv_userspace_memory_region mr;
 	long size;
 
-	self->vm = self->vcpu = -1;
+	self->vm = -1;
+	self->vcpu = -1;
 	self->run = NULL;
 	self->ram = MAP_FAILED;
 	self->dev = hv_open_dev();
@@ -183,34 +184,32 @@ static __u64 get_reg64(struct __test_metadata *_metadata, int vcpu, __u64 id)
 }
 
 /* Load guest code at GUEST_RAM_GPA and point the PC at it. */
-static void load_guest(struct __test_metadata *_metadata,
-		       FIXTURE_DATA(arm64) *self, const char *start,
-		       const char *end)
+static void load_guest(struct __test_metadata *_metadata, int vm, int vcpu,
+		       void *ram, const char *start, const char *end)
 {
 	__u64 pc = GUEST_RAM_GPA;
 
-	memcpy(self->ram, start, end - start);
-	ASSERT_EQ(0, vcpu_init(self->vm, self->vcpu,
-			       1U << HV_ARM_VCPU_PSCI_0_2));
-	ASSERT_EQ(0, set_reg(self->vcpu, CORE_PC, &pc));
+	memcpy(ram, start, end - start);
+	ASSERT_EQ(0, vcpu_init(vm, vcpu, 1U << HV_ARM_VCPU_PSCI_0_2));
+	ASSERT_EQ(0, set_reg(vcpu, CORE_PC, &pc));
 }
 
 /* RUN until an exit, which must be an MMIO access as described. */
-static void expect_mmio(struct __test_metadata *_metadata,
-			FIXTURE_DATA(arm64) *self, __u64 addr, __u32 len,
-			bool write, __u64 wdata)
+static void expect_mmio(struct __test_metadata *_metadata, int vcpu,
+			struct hv_run *run, __u64 addr, __u32 len, bool write,
+			__u64 wdata)
 {
-	struct hv_run *run = self->run;
 	__u64 data = 0;
 
-	ASSERT_EQ(0, hv_ioctl(self->vcpu, HV_RUN, 0));
+	ASSERT_EQ(0, hv_ioctl(vcpu, HV_RUN, 0));
 	ASSERT_EQ(HV_EXIT_MMIO, run->exit_reason) {
 		__u64 esr = 0, elr = 0, far = 0;
 
-		get_reg(self->vcpu, SYSREG_ESR_EL1, &esr);
-		get_reg(self->vcpu, CORE_ID(elr_el1, HV_REG_SIZE_U64), &elr);
-		get_reg(self->vcpu, SYSREG_FAR_EL1, &far);
-		TH_LOG("exit reason %u (internal error data %llx %llx %llx); guest ESR_EL1 %llx ELR_EL1 %llx FAR_EL1 %llx",
+		get_reg(vcpu, SYSREG_ESR_EL1, &esr);
+		get_reg(vcpu, CORE_ID(elr_el1, HV_REG_SIZE_U64), &elr);
+		get_reg(vcpu, SYSREG_FAR_EL1, &far);
+		TH_LOG("exit reason %u (internal error data %llx %llx %llx); "
+		       "guest ESR_EL1 %llx ELR_EL1 %llx FAR_EL1 %llx",
 		       run->exit_reason,
 		       (unsigned long long)run->internal.data[0],
 		       (unsigned long long)run->internal.data[1],
@@ -353,18 +352,19 @@ TEST_F(arm64, mmio_and_psci_system_off)
 	struct hv_run *run = self->run;
 	__u64 pc, cpacr;
 
-	load_guest(_metadata, self, guest_mmio_psci, guest_mmio_psci_end);
+	load_guest(_metadata, self->vm, self->vcpu, self->ram,
+		   guest_mmio_psci, guest_mmio_psci_end);
 	/* The guest uses d0: let it, as its firmware would. */
 	cpacr = CPACR_FPEN;
 	ASSERT_EQ(0, set_reg(self->vcpu, SYSREG_CPACR_EL1, &cpacr));
 	EXPECT_EQ(CPACR_FPEN,
 		  get_reg64(_metadata, self->vcpu, SYSREG_CPACR_EL1));
 
-	expect_mmio(_metadata, self, 0, 4, true, 0x42);
-	expect_mmio(_metadata, self, 8, 8, false, 0);
+	expect_mmio(_metadata, self->vcpu, run, 0, 4, true, 0x42);
+	expect_mmio(_metadata, self->vcpu, run, 8, 8, false, 0);
 	mmio_reply(run, 0x1122334455667788ULL);
-	expect_mmio(_metadata, self, 16, 8, true, 0x1122334455667788ULL);
-	expect_mmio(_metadata, self, 24, 1, false, 0);
+	expect_mmio(_metadata, self->vcpu, run, 16, 8, true, 0x1122334455667788ULL);
+	expect_mmio(_metadata, self->vcpu, run, 24, 1, false, 0);
 	mmio_reply(run, 0x80);
 	/*
 	 * LDRSB Xt sign-extends (ESR ISS.SSE).  Linux 6.1's KVM in the
@@ -372,20 +372,20 @@ TEST_F(arm64, mmio_and_psci_system_off)
 	 * is understood the value is asserted on hv only.
 	 */
 	if (hv_dev_is_hv()) {
-		expect_mmio(_metadata, self, 32, 8, true,
+		expect_mmio(_metadata, self->vcpu, run, 32, 8, true,
 			    0xffffffffffffff80ULL);
 	} else {
-		expect_mmio(_metadata, self, 32, 8, true, MMIO_ANY);
+		expect_mmio(_metadata, self->vcpu, run, 32, 8, true, MMIO_ANY);
 		TH_LOG("%s: LDRSB of 0x80 gave %#llx", hv_dev_path(),
 		       (unsigned long long)*(__u64 *)run->mmio.data);
 	}
-	expect_mmio(_metadata, self, 40, 2, false, 0);
+	expect_mmio(_metadata, self->vcpu, run, 40, 2, false, 0);
 	mmio_reply(run, 0xbeef);
-	expect_mmio(_metadata, self, 48, 8, true, 0xbeef);
-	expect_mmio(_metadata, self, 56, 1, true, 0);
+	expect_mmio(_metadata, self->vcpu, run, 48, 8, true, 0xbeef);
+	expect_mmio(_metadata, self->vcpu, run, 56, 1, true, 0);
 	/* PSCI 1.1 from PSCI_VERSION, and d0 intact across the exits. */
-	expect_mmio(_metadata, self, 64, 8, true, 0x10001);
-	expect_mmio(_metadata, self, 72, 8, true, 0x1122334455667788ULL);
+	expect_mmio(_metadata, self->vcpu, run, 64, 8, true, 0x10001);
+	expect_mmio(_metadata, self->vcpu, run, 72, 8, true, 0x1122334455667788ULL);
 
 	ASSERT_EQ(0, hv_ioctl(self->vcpu, HV_RUN, 0));
 	ASSERT_EQ(HV_EXIT_SYSTEM_EVENT, run->exit_reason);
@@ -400,7 +400,8 @@ TEST_F(arm64, immediate_exit)
 {
 	struct hv_run *run = self->run;
 
-	load_guest(_metadata, self, guest_spin, guest_spin_end);
+	load_guest(_metadata, self->vm, self->vcpu, self->ram, guest_spin,
+		   guest_spin_end);
 	run->immediate_exit = 1;
 	EXPECT_EQ(-EINTR, hv_ioctl(self->vcpu, HV_RUN, 0));
 	run->immediate_exit = 0;
@@ -420,7 +421,8 @@ TEST_F(arm64, signal_ends_spinning_guest)
 	struct sigaction sa = { .sa_handler = on_alarm };
 	__u64 pc;
 
-	load_guest(_metadata, self, guest_spin, guest_spin_end);
+	load_guest(_metadata, self->vm, self->vcpu, self->ram, guest_spin,
+		   guest_spin_end);
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
 	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
 	EXPECT_EQ(-EINTR, hv_ioctl(self->vcpu, HV_RUN, 0));

@@ -158,7 +158,7 @@ step_runner() {
 	"$HVHOST" selftest
 }
 
-# arm64: hv.ko and hv-arm64.ko cross-built for Debian's arm64 kernel (W=1,
+# arm64: hv.ko and hv-arm64.ko cross-built for Debian's arm64 kernel (W=1 C=2,
 # no warnings) from a copy of the tree, so the x86 objects stay; the
 # selftests cross-built the same way; all run in the arm64-vhe host after
 # it proved it booted at EL2 with VHE.
@@ -172,7 +172,7 @@ step_arm64() {
 		mkdir -p "$src" "$p/kselftest" "$BUILD/selftests-arm64" &&
 		git ls-files -co --exclude-standard | grep -v '^build/' |
 		rsync -a --files-from=- . "$src/" || return 1
-	make -C "$kdir" "${cross[@]}" M="$src" W=1 modules 2>&1 |
+	make -C "$kdir" "${cross[@]}" M="$src" W=1 C=2 modules 2>&1 |
 		tee "$BUILD/arm64-build.out" || return 1
 	if grep -E 'warning:|error:' "$BUILD/arm64-build.out"; then
 		echo "arm64: the module build has diagnostics"

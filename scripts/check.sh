@@ -7,7 +7,8 @@
 #   scripts/check.sh [step...]     (default: all steps)
 #
 # Steps: abi unit build style selftests hosts runner arm64 dkms
-#   abi        ABI layout of the uapi headers against <linux/kvm.h> (here)
+#   abi        ABI layout of the uapi headers against <linux/kvm.h> (here),
+#              x86 and arm64
 #   unit       unit tests of pure kernel code (the MMIO decoder), in
 #              userspace, also under valgrind and ASan/UBSan
 #   build      modules against Debian 12's kernel, W=1 and sparse C=2, no warnings
@@ -68,8 +69,15 @@ provision() {
 }
 
 # --- steps ----------------------------------------------------------------
+# x86 against the machine's <linux/kvm.h>; arm64 against the arm64 cross
+# <linux/kvm.h>, its checkers run under qemu-user.
 step_abi() {
-	make -C tools/testing/abi check KDIR="$KDIR"
+	make -C tools/testing/abi check KDIR="$KDIR" &&
+		make -C tools/testing/abi headers abi HV_ARCH=arm64 \
+			CC=aarch64-linux-gnu-gcc CXX=aarch64-linux-gnu-g++ \
+			CLANG="clang --target=aarch64-linux-gnu -isystem /usr/aarch64-linux-gnu/include" \
+			KVM_INCLUDE=/usr/aarch64-linux-gnu/include \
+			EXEC="qemu-aarch64 -L /usr/aarch64-linux-gnu"
 }
 
 step_unit() {

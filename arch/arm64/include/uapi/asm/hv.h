@@ -18,6 +18,7 @@
 #define HV_NR_SPSR	5
 
 #ifndef __ASSEMBLY__
+#include <linux/ioctl.h>
 #include <linux/psci.h>
 #include <linux/types.h>
 #include <asm/ptrace.h>
@@ -28,7 +29,8 @@
 #define __HV_HAVE_VCPU_EVENTS
 
 #define HV_COALESCED_MMIO_PAGE_OFFSET	1
-#define HV_DIRTY_LOG_PAGE_OFFSET	64
+/* <linux/kvm.h>'s default: arm64 has no dirty ring in Linux 6.1 */
+#define HV_DIRTY_LOG_PAGE_OFFSET	0
 
 #define HV_REG_SIZE(id)						\
 	(1U << (((id) & HV_REG_SIZE_MASK) >> HV_REG_SIZE_SHIFT))
@@ -69,6 +71,15 @@ struct hv_vcpu_init {
 	__u32 target;
 	__u32 features[7];
 };
+
+/*
+ * <linux/kvm.h> has these two with the generic vCPU ioctls; they are here
+ * because only arm64 defines their structure (HVIO is <linux/hv.h>'s).
+ */
+/* vCPU: reset the vCPU as a target with features */
+#define HV_ARM_VCPU_INIT		_IOW(HVIO, 0xae, struct hv_vcpu_init)
+/* VM: the target HV_ARM_VCPU_INIT takes */
+#define HV_ARM_PREFERRED_TARGET		_IOR(HVIO, 0xaf, struct hv_vcpu_init)
 
 struct hv_sregs {
 };

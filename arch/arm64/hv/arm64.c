@@ -524,7 +524,9 @@ static struct hv_vcpu *hv_vcpu_by_mpidr(struct hv_vm *vm, u64 mpidr)
 
 	mpidr &= MPIDR_HWID_BITMASK;
 	xa_for_each(&vm->vcpus, i, v)
-		if ((v->arch.sys[HV_MPIDR_EL1] & MPIDR_HWID_BITMASK) == mpidr)
+		/* Another vCPU's ONE_REG may change it: a racy read is fine. */
+		if ((READ_ONCE(v->arch.sys[HV_MPIDR_EL1]) &
+		     MPIDR_HWID_BITMASK) == mpidr)
 			return v;
 	return NULL;
 }
@@ -683,6 +685,7 @@ EXPORT_SYMBOL_GPL(hv_arm64_handle_hvc);
  * Return: 1 when the vCPU may run, -EINTR (HV_EXIT_INTR) on a signal.
  */
 int hv_arm64_wait_power_on(struct hv_vcpu *vcpu)
+	__must_hold(&vcpu->vm->srcu)
 {
 	struct hv_vcpu_arch *a = &vcpu->arch;
 	bool on;
@@ -703,7 +706,10 @@ int hv_arm64_wait_power_on(struct hv_vcpu *vcpu)
 		spin_unlock(&a->on_lock);
 		if (on)
 			return 1;
+		/* No slot change may wait for a vCPU that is off. */
+		hv_vcpu_srcu_read_unlock(vcpu);
 		r = wait_event_interruptible(a->wq, READ_ONCE(a->on_pending));
+		hv_vcpu_srcu_read_lock(vcpu);
 		if (r) {
 			vcpu->run->exit_reason = HV_EXIT_INTR;
 			vcpu->stats.signal_exits++;

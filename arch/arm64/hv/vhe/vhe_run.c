@@ -48,8 +48,18 @@
 #define VHE_MDCR_GUEST	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TDA | \
 			 MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TTRF)
 
+/*
+ * CPTR_EL2 in its VHE layout (written as CPACR_EL1 from EL2, Arm ARM
+ * D13.2.30): SVE and SME trap to EL2 (hv offers neither; the guest gets an
+ * UNDEF as on KVM, and cannot leave streaming mode or ZA on for the host),
+ * so do trace and activity-monitor registers.  FP/SIMD stays enabled.
+ */
+#define VHE_CPTR_GUEST_CLEAR	(CPACR_EL1_ZEN_EL0EN | CPACR_EL1_ZEN_EL1EN | \
+				 CPACR_EL1_SMEN_EL0EN | CPACR_EL1_SMEN_EL1EN)
+#define VHE_CPTR_GUEST_SET	(CPACR_EL1_TTA | CPTR_EL2_TAM)
+
 struct vhe_host_state {
-	u64 hcr, vttbr, vtcr, mdcr, vmpidr;
+	u64 hcr, vttbr, vtcr, mdcr, vmpidr, cptr;
 	u64 tpidr_el0, tpidrro_el0, tpidr_el1, par, csselr;
 };
 
@@ -72,6 +82,7 @@ static void vhe_load_guest(struct hv_vcpu *vcpu, struct vhe_host_state *h)
 	h->vtcr = read_sysreg(vtcr_el2);
 	h->mdcr = read_sysreg(mdcr_el2);
 	h->vmpidr = read_sysreg(vmpidr_el2);
+	h->cptr = read_sysreg(cpacr_el1);
 	h->tpidr_el0 = read_sysreg(tpidr_el0);
 	h->tpidrro_el0 = read_sysreg(tpidrro_el0);
 	h->tpidr_el1 = read_sysreg(tpidr_el1);
@@ -105,6 +116,8 @@ static void vhe_load_guest(struct hv_vcpu *vcpu, struct vhe_host_state *h)
 	write_sysreg(s[HV_CSSELR_EL1], csselr_el1);
 	write_sysreg(s[HV_MPIDR_EL1], vmpidr_el2);
 
+	write_sysreg((h->cptr & ~VHE_CPTR_GUEST_CLEAR) | VHE_CPTR_GUEST_SET,
+		     cpacr_el1);
 	write_sysreg(h->mdcr | VHE_MDCR_GUEST, mdcr_el2);
 	write_sysreg(v->vtcr, vtcr_el2);
 	write_sysreg(v->vttbr, vttbr_el2);
@@ -158,6 +171,7 @@ static void vhe_put_guest(struct hv_vcpu *vcpu, const struct vhe_host_state *h)
 	write_sysreg(h->vtcr, vtcr_el2);
 	write_sysreg(h->mdcr, mdcr_el2);
 	write_sysreg(h->vmpidr, vmpidr_el2);
+	write_sysreg(h->cptr, cpacr_el1);
 	write_sysreg(h->tpidr_el0, tpidr_el0);
 	write_sysreg(h->tpidrro_el0, tpidrro_el0);
 	write_sysreg(h->tpidr_el1, tpidr_el1);

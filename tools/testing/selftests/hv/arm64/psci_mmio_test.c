@@ -3,12 +3,14 @@
  * arm64 vCPUs: KVM_ARM_PREFERRED_TARGET / KVM_ARM_VCPU_INIT, core
  * registers through ONE_REG and GET_REG_LIST, and a guest (MMU off, at
  * EL1) that makes MMIO accesses of every kind the syndrome describes,
- * asks PSCI for its version and powers the system off.  Also: host
- * interrupts and signals end a RUN of a spinning guest, immediate_exit.
+ * asks PSCI for its version and powers the system off; PSCI CPU_ON of
+ * a vCPU created powered off.  Also: host interrupts and signals end a RUN
+ * of a spinning guest, immediate_exit.
  *
  * Expectations are KVM's (arch/arm64/kvm in Linux 6.1); with
  * HV_DEV=/dev/kvm the same program runs against Linux's KVM.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -72,6 +74,42 @@ asm(".pushsection .rodata\n"
 	"	b	.\n"
 	".global guest_mmio_psci_end\n"
 	"guest_mmio_psci_end:\n"
+	".popsection\n");
+
+/*
+ * vCPU 0 starts vCPU 1 (MPIDR 1) with PSCI CPU_ON at guest_secondary,
+ * context 0x1234, reports the result and powers the system off; vCPU 1
+ * writes its x0 (the context) to MMIO + 0x100.
+ */
+#define SECONDARY_OFFSET	0x1000
+extern const char guest_cpu_on[], guest_cpu_on_end[];
+extern const char guest_secondary[], guest_secondary_end[];
+asm(".pushsection .rodata\n"
+	".balign 4\n"
+	".global guest_cpu_on\n"
+	"guest_cpu_on:\n"
+	"	mov	x0, #0x0003\n"		/* CPU_ON (SMC64): 0xc4000003 */
+	"	movk	x0, #0xc400, lsl #16\n"
+	"	mov	x1, #1\n"			/* target MPIDR */
+	"	mov	x2, #0x1000\n"		/* entry point 0x40001000 */
+	"	movk	x2, #0x4000, lsl #16\n"
+	"	mov	x3, #0x1234\n"		/* context id */
+	"	hvc	#0\n"
+	"	mov	x1, #0x10000000\n"
+	"	str	x0, [x1]\n"
+	"	mov	x0, #0x0008\n"		/* SYSTEM_OFF */
+	"	movk	x0, #0x8400, lsl #16\n"
+	"	hvc	#0\n"
+	"	b	.\n"
+	".global guest_cpu_on_end\n"
+	"guest_cpu_on_end:\n"
+	".global guest_secondary\n"
+	"guest_secondary:\n"
+	"	mov	x1, #0x10000000\n"
+	"	str	x0, [x1, #0x100]\n"
+	"	b	.\n"
+	".global guest_secondary_end\n"
+	"guest_secondary_end:\n"
 	".popsection\n");
 
 /* Spins with interrupts masked: only the host can end a RUN. */
@@ -429,6 +467,81 @@ TEST_F(arm64, signal_ends_spinning_guest)
 	EXPECT_EQ(HV_EXIT_INTR, self->run->exit_reason);
 	pc = get_reg64(_metadata, self->vcpu, CORE_PC);
 	EXPECT_EQ(GUEST_RAM_GPA, pc);
+}
+
+struct secondary {
+	int vcpu;
+	struct hv_run *run;
+	long r;
+};
+
+static void *run_secondary(void *arg)
+{
+	struct secondary *sec = arg;
+
+	sec->r = hv_ioctl(sec->vcpu, HV_RUN, 0);
+	return NULL;
+}
+
+/*
+ * A vCPU created powered off waits in RUN (without holding up memory slot
+ * changes) until another vCPU's PSCI CPU_ON, then starts at the entry
+ * point with the context id in x0.
+ */
+TEST_F(arm64, psci_cpu_on)
+{
+	struct hv_userspace_memory_region mr;
+	struct secondary sec = { .r = -1 };
+	struct hv_run *run = self->run;
+	pthread_t thread;
+	__u64 data = 0;
+	void *extra;
+
+	load_guest(_metadata, self->vm, self->vcpu, self->ram, guest_cpu_on,
+		   guest_cpu_on_end);
+	memcpy((char *)self->ram + SECONDARY_OFFSET, guest_secondary,
+	       guest_secondary_end - guest_secondary);
+
+	sec.vcpu = hv_ioctl(self->vm, HV_CREATE_VCPU, 1);
+	ASSERT_LE(0, sec.vcpu);
+	sec.run = mmap(NULL, self->run_size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED, sec.vcpu, 0);
+	ASSERT_NE(MAP_FAILED, sec.run);
+	ASSERT_EQ(0, vcpu_init(self->vm, sec.vcpu,
+			       (1U << HV_ARM_VCPU_PSCI_0_2) |
+			       (1U << HV_ARM_VCPU_POWER_OFF)));
+	ASSERT_EQ(0, pthread_create(&thread, NULL, run_secondary, &sec));
+	usleep(200000);
+
+	/* The secondary is off inside RUN: a new slot must not wait for it. */
+	extra = mmap(NULL, GUEST_RAM_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, extra);
+	mr = (struct hv_userspace_memory_region) {
+		.slot = 1,
+		.guest_phys_addr = GUEST_RAM_GPA + 0x100000,
+		.memory_size = GUEST_RAM_SIZE,
+		.userspace_addr = (unsigned long)extra,
+	};
+	EXPECT_EQ(0, hv_ioctl(self->vm, HV_SET_USER_MEMORY_REGION,
+			      (unsigned long)&mr));
+
+	expect_mmio(_metadata, self->vcpu, run, 0, 8, true, 0);	/* SUCCESS */
+
+	/* Before SYSTEM_OFF, which on KVM powers every vCPU off. */
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	EXPECT_EQ(0, sec.r);
+	EXPECT_EQ(HV_EXIT_MMIO, sec.run->exit_reason);
+	EXPECT_EQ(MMIO_GPA + 0x100, sec.run->mmio.phys_addr);
+	memcpy(&data, sec.run->mmio.data, 8);
+	EXPECT_EQ(0x1234, data);
+
+	ASSERT_EQ(0, hv_ioctl(self->vcpu, HV_RUN, 0));
+	EXPECT_EQ(HV_EXIT_SYSTEM_EVENT, run->exit_reason);
+	EXPECT_EQ(HV_SYSTEM_EVENT_SHUTDOWN, run->system_event.type);
+	munmap(extra, GUEST_RAM_SIZE);
+	munmap(sec.run, self->run_size);
+	close(sec.vcpu);
 }
 
 TEST_HARNESS_MAIN

@@ -191,6 +191,7 @@ static inline void hv_vcpu_srcu_read_unlock(struct hv_vcpu *vcpu)
 {
 	srcu_read_unlock(&vcpu->vm->srcu, vcpu->srcu_idx);
 }
+
 void hv_vm_mark_dead(struct hv_vm *vm);
 
 /**

@@ -43,6 +43,7 @@ struct vhe_s2_cache {
  * @vttbr:	(c) VTTBR_EL2 for the VM: @pgd and the VMID.
  * @vtcr:	(c) VTCR_EL2 for the VM.
  * @vmid:	(c) the VMID.
+ * @vmid_shared: (c) @vmid is the shared one, not from the allocator.
  */
 struct vhe_vm {
 	struct hv_vm vm;
@@ -50,6 +51,7 @@ struct vhe_vm {
 	u64 vttbr;
 	u64 vtcr;
 	u16 vmid;
+	bool vmid_shared;
 };
 
 /**

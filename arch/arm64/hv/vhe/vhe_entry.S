@@ -20,6 +20,7 @@
 #define FRAME_SP_EL0	96
 #define FRAME_VBAR	104
 #define FRAME_CORE	112
+#define FRAME_X18	120	/* the shadow call stack, where there is one */
 
 	.text
 
@@ -36,6 +37,7 @@ SYM_FUNC_START(__vhe_guest_run)
 	mrs	x3, vbar_el2
 	stp	x2, x3, [sp, #FRAME_SP_EL0]
 	str	x0, [sp, #FRAME_CORE]
+	str	x18, [sp, #FRAME_X18]
 
 	adr_l	x2, __vhe_vectors
 	msr	vbar_el2, x2
@@ -159,6 +161,7 @@ SYM_CODE_START_LOCAL(__vhe_guest_exit)
 	ldp	x25, x26, [sp, #48]
 	ldp	x27, x28, [sp, #64]
 	ldp	x29, x30, [sp, #80]
+	ldr	x18, [sp, #FRAME_X18]
 	add	sp, sp, #FRAME_SIZE
 	ret
 SYM_CODE_END(__vhe_guest_exit)

@@ -58,30 +58,38 @@ static void vhe_cpu_disable(void)
 /*
  * VMIDs are taken from the top of the space down: Linux's KVM allocates
  * from 1 upwards, so the two rarely share one, and where they do the
- * per-entry TLB invalidation keeps them apart.
+ * per-entry TLB invalidation keeps them apart.  That invalidation also
+ * makes a shared VMID correct (TLB entries are private to a PE without
+ * VTTBR_EL2.CnP), so when the space is used up (255 VMs with 8-bit
+ * VMIDs) a VM gets VMID 1 instead of failing: only more invalidations.
  */
+static void vhe_vmid_free(struct vhe_vm *v)
+{
+	if (!v->vmid_shared)
+		ida_free(&vhe_vmid_ida, (1U << vhe_vmid_bits) - 1 - v->vmid);
+}
+
 static int vhe_vm_init(struct hv_vm *vm)
 {
 	struct vhe_vm *v = to_vhe_vm(vm);
 	u32 max = (1U << vhe_vmid_bits) - 1;
 	int id, r;
 
-	id = ida_alloc_max(&vhe_vmid_ida, max - 1, GFP_KERNEL_ACCOUNT);
-	if (id < 0)
+	id = ida_alloc_max(&vhe_vmid_ida, max - 2, GFP_KERNEL_ACCOUNT);
+	if (id < 0 && id != -ENOSPC)
 		return id;
-	v->vmid = max - id;
+	v->vmid_shared = id < 0;
+	v->vmid = v->vmid_shared ? 1 : max - id;
 	r = vhe_s2_init(vm);
 	if (r)
-		ida_free(&vhe_vmid_ida, max - v->vmid);
+		vhe_vmid_free(v);
 	return r;
 }
 
 static void vhe_vm_destroy(struct hv_vm *vm)
 {
-	struct vhe_vm *v = to_vhe_vm(vm);
-
 	vhe_s2_destroy(vm);
-	ida_free(&vhe_vmid_ida, (1U << vhe_vmid_bits) - 1 - v->vmid);
+	vhe_vmid_free(to_vhe_vm(vm));
 }
 
 static int vhe_vcpu_create(struct hv_vcpu *vcpu)

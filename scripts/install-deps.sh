@@ -14,6 +14,9 @@ packages=(
 	sparse dwarves python3 perl linux-source-6.1 xz-utils
 	# unit tests under valgrind (ASan/UBSan come with gcc)
 	valgrind
+	# arm64: cross-building modules and selftests, running the ABI
+	# checkers built for arm64
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user clang
 	# emulated test hosts
 	busybox-static cpio qemu-system-x86 qemu-system-arm
 	bochs bochsbios vgabios isolinux syslinux-common genisoimage

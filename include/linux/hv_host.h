@@ -176,6 +176,7 @@ enum hv_vcpu_mode {
  * @pio_data:	(c) the PIO data page (mmap offset 1).
  * @preempt_notifier: [v] registered while an ioctl runs on the vCPU.
  * @cpu:	[v] the physical CPU the vCPU was last loaded on, or -1.
+ * @srcu_idx:	[v] the VM's SRCU read-side index while RUN holds it.
  * @mode:	[a] HV_IN_GUEST_MODE between the last request check and
  *		the guest exit; read by hv_vm_request_all().
  * @requests:	[a] HV_REQ_* bits.
@@ -192,6 +193,7 @@ struct hv_vcpu {
 	void *pio_data;
 	struct preempt_notifier preempt_notifier;
 	int cpu;
+	int srcu_idx;
 	int mode;
 	unsigned long requests;
 	struct wait_queue_head wait;
@@ -221,6 +223,24 @@ void hv_vcpu_make_request(struct hv_vcpu *vcpu, int req);
 void hv_vcpu_block(struct hv_vcpu *vcpu);
 /* The arch's answer: the vCPU may enter the guest (not halted, INIT...). */
 bool hv_arch_vcpu_runnable(struct hv_vcpu *vcpu);
+
+/*
+ * RUN holds the VM's SRCU read lock (the memory slots) around the guest
+ * entries; code that blocks for long inside RUN (a powered-off arm64 vCPU
+ * waiting for PSCI CPU_ON) drops it, or a slot change would wait for it.
+ */
+static inline void hv_vcpu_srcu_read_lock(struct hv_vcpu *vcpu)
+	__acquires(&vcpu->vm->srcu)
+{
+	vcpu->srcu_idx = srcu_read_lock(&vcpu->vm->srcu);
+}
+
+static inline void hv_vcpu_srcu_read_unlock(struct hv_vcpu *vcpu)
+	__releases(&vcpu->vm->srcu)
+{
+	srcu_read_unlock(&vcpu->vm->srcu, vcpu->srcu_idx);
+}
+
 void hv_vm_mark_dead(struct hv_vm *vm);
 
 /**

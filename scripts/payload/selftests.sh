@@ -6,12 +6,14 @@
 # run_kselftest.sh does.  Exits non-zero if any test is "not ok".
 
 modules=/hv/modules
-if grep -qw svm /proc/cpuinfo; then
+if [ "$(uname -m)" = aarch64 ]; then
+	backend=hv-arm64.ko
+elif grep -qw svm /proc/cpuinfo; then
 	backend=hv-amd.ko
 elif grep -qw vmx /proc/cpuinfo; then
 	backend=hv-intel.ko
 else
-	echo "hv: this CPU has neither SVM nor VMX" >&2
+	echo "hv: this CPU has neither SVM nor VMX, and is not arm64" >&2
 	exit 1
 fi
 # Swap for the page-out tests: 256 MiB of compressed RAM.

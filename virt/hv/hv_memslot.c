@@ -199,8 +199,9 @@ static int hv_set_memory_region(struct hv_vm *vm,
 		if (base_gfn == old->base_gfn && mem->flags == old->flags)
 			return 0;
 	}
-	if (base_gfn + npages > hv_arch_max_gfn() + 1)
-		return -EINVAL;
+	r = hv_arch_check_memslot(vm, base_gfn, npages);
+	if (r)
+		return r;
 	if (hv_slots_overlap(ms, (u16)mem->slot, base_gfn, base_gfn + npages))
 		return -EEXIST;
 

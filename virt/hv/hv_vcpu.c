@@ -158,13 +158,13 @@ static void hv_vcpu_put(struct hv_vcpu *vcpu)
 static int hv_vcpu_run(struct hv_vcpu *vcpu)
 {
 	struct hv_run *run = vcpu->run;
-	int idx, r;
+	int r;
 
 	run->flags = 0;
 	hv_arch_sigset_activate(vcpu);
 	hv_vcpu_load(vcpu);
 	hv_arch_load_guest_fpu(vcpu);
-	idx = srcu_read_lock(&vcpu->vm->srcu);
+	hv_vcpu_srcu_read_lock(vcpu);
 
 	r = hv_arch_vcpu_pre_run(vcpu);
 	if (r)
@@ -187,9 +187,9 @@ static int hv_vcpu_run(struct hv_vcpu *vcpu)
 		}
 		if (need_resched()) {
 			/* Drop SRCU: a slot change may be waiting for us. */
-			srcu_read_unlock(&vcpu->vm->srcu, idx);
+			hv_vcpu_srcu_read_unlock(vcpu);
 			cond_resched();
-			idx = srcu_read_lock(&vcpu->vm->srcu);
+			hv_vcpu_srcu_read_lock(vcpu);
 		}
 		if (READ_ONCE(vcpu->vm->dead)) {
 			r = -EIO;
@@ -197,9 +197,9 @@ static int hv_vcpu_run(struct hv_vcpu *vcpu)
 		}
 		if (!hv_arch_vcpu_runnable(vcpu)) {
 			/* Halted, or waiting for SIPI: sleep without SRCU. */
-			srcu_read_unlock(&vcpu->vm->srcu, idx);
+			hv_vcpu_srcu_read_unlock(vcpu);
 			hv_vcpu_block(vcpu);
-			idx = srcu_read_lock(&vcpu->vm->srcu);
+			hv_vcpu_srcu_read_lock(vcpu);
 			continue;
 		}
 		vcpu->stats.entries++;
@@ -211,7 +211,7 @@ static int hv_vcpu_run(struct hv_vcpu *vcpu)
 		vcpu->stats.exit_reason[run->exit_reason]++;
 out:
 	hv_arch_vcpu_post_run(vcpu);
-	srcu_read_unlock(&vcpu->vm->srcu, idx);
+	hv_vcpu_srcu_read_unlock(vcpu);
 	hv_arch_put_guest_fpu(vcpu);
 	hv_vcpu_put(vcpu);
 	hv_arch_sigset_deactivate(vcpu);

@@ -200,7 +200,8 @@ static const struct file_operations hv_vm_fops = {
 	.llseek		= noop_llseek,
 };
 
-static struct hv_vm *hv_vm_alloc(const struct hv_backend_ops *ops)
+static struct hv_vm *hv_vm_alloc(const struct hv_backend_ops *ops,
+				 unsigned long type)
 {
 	struct hv_vm *vm;
 	int r;
@@ -227,6 +228,10 @@ static struct hv_vm *hv_vm_alloc(const struct hv_backend_ops *ops)
 	mmgrab(current->mm);
 	vm->mm = current->mm;
 
+	/* The machine type is the architecture's (arm64: the IPA size). */
+	r = hv_arch_vm_init(vm, type);
+	if (r)
+		goto err_free_vm;
 	r = init_srcu_struct(&vm->srcu);
 	if (r)
 		goto err_free_vm;
@@ -264,7 +269,8 @@ err_free_vm:
 
 /**
  * hv_vm_create - HV_CREATE_VM
- * @type: machine type; x86 has only type 0.
+ * @type: machine type, checked by hv_arch_vm_init(): x86 has only type
+ *	0, arm64 encodes the IPA size.
  *
  * Return: the new VM's file descriptor (O_CLOEXEC), -EINVAL for an unknown
  * type, -ENODEV when no backend is registered, or -ENOMEM/-EMFILE.
@@ -276,13 +282,10 @@ int hv_vm_create(unsigned long type)
 	struct file *file;
 	int fd, r;
 
-	if (type)
-		return -EINVAL;
-
 	ops = hv_backend_get();
 	if (!ops)
 		return -ENODEV;
-	vm = hv_vm_alloc(ops);
+	vm = hv_vm_alloc(ops, type);
 	if (IS_ERR(vm)) {
 		hv_backend_put(ops);
 		return PTR_ERR(vm);

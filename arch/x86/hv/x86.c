@@ -105,6 +105,18 @@ u64 hv_arch_max_gfn(void)
 	return (1ULL << (boot_cpu_data.x86_phys_bits - PAGE_SHIFT)) - 1;
 }
 
+/* x86 has one machine type, 0 (KVM_X86_DEFAULT_VM in later kernels). */
+int hv_arch_vm_init(struct hv_vm *vm, unsigned long type)
+{
+	return type ? -EINVAL : 0;
+}
+
+/* A slot beyond the guest's physical address width: KVM's -EINVAL. */
+int hv_arch_check_memslot(struct hv_vm *vm, u64 base_gfn, u64 npages)
+{
+	return base_gfn + npages > hv_arch_max_gfn() + 1 ? -EINVAL : 0;
+}
+
 /**
  * hv_x86_skip_to - finish an instruction hv emulated
  * @vcpu: the vCPU.

@@ -574,6 +574,7 @@ struct hv_enable_cap {
 #define HV_X86_NOTIFY_VMEXIT_ENABLED	(1ULL << 0)
 #define HV_X86_NOTIFY_VMEXIT_USER	(1ULL << 1)
 
+#ifdef __HV_HAVE_MCE
 /* HV_X86_SET_MCE: inject a machine check (HV_CAP_MCE) */
 struct hv_x86_mce {
 	__u64 status;
@@ -584,6 +585,7 @@ struct hv_x86_mce {
 	__u8 pad1[7];
 	__u64 pad2[3];
 };
+#endif
 
 /*
  * HV_GET_ONE_REG / HV_SET_ONE_REG.  A register id is an arch code, a
@@ -916,6 +918,7 @@ struct hv_stats_desc {
  * Xen HVM emulation (HV_CAP_XEN_HVM)
  */
 
+#ifdef __HV_HAVE_XEN_HVM
 /* hv_xen_hvm_config.flags, also the HV_CAP_XEN_HVM value */
 #define HV_XEN_HVM_CONFIG_HYPERCALL_MSR		(1 << 0)
 #define HV_XEN_HVM_CONFIG_INTERCEPT_HCALL	(1 << 1)
@@ -934,6 +937,7 @@ struct hv_xen_hvm_config {
 	__u8 blob_size_64;
 	__u8 pad2[30];
 };
+#endif
 
 /* HV_XEN_HVM_GET_ATTR / HV_XEN_HVM_SET_ATTR */
 struct hv_xen_hvm_attr {
@@ -1419,6 +1423,9 @@ struct hv_sev_receive_update_data {
  */
 #define HV_GET_API_VERSION		_IO(HVIO,   0x00)
 #define HV_CREATE_VM			_IO(HVIO,   0x01)	/* arg: type */
+/* arm64 HV_CREATE_VM type: bits 7:0 are the IPA size, 0 for 40 bits */
+#define HV_VM_TYPE_ARM_IPA_SIZE_MASK	0xffULL
+#define HV_VM_TYPE_ARM_IPA_SIZE(x)	((x) & HV_VM_TYPE_ARM_IPA_SIZE_MASK)
 #define HV_GET_MSR_INDEX_LIST		_IOWR(HVIO, 0x02, struct hv_msr_list)
 #define HV_CHECK_EXTENSION		_IO(HVIO,   0x03)	/* also VM fd */
 #define HV_GET_VCPU_MMAP_SIZE		_IO(HVIO,   0x04)
@@ -1534,6 +1541,7 @@ struct hv_sev_receive_update_data {
 #define HV_SET_ONE_REG			_IOW(HVIO,  0xac, struct hv_one_reg)
 /* tell the guest it was paused, so its watchdogs do not fire */
 #define HV_KVMCLOCK_CTRL		_IO(HVIO,   0xad)
+/* 0xae, 0xaf: HV_ARM_VCPU_INIT, HV_ARM_PREFERRED_TARGET in arm64 <asm/hv.h> */
 #define HV_GET_REG_LIST			_IOWR(HVIO, 0xb0, struct hv_reg_list)
 #define HV_SMI				_IO(HVIO,   0xb7)
 #define HV_GET_NESTED_STATE		_IOWR(HVIO, 0xbe, struct hv_nested_state)

@@ -36,20 +36,27 @@ try() {
 }
 
 have() {
-	command -v "$1" >/dev/null 2>&1
+	command -v "${1%% *}" >/dev/null 2>&1
 }
 
 for h in $headers; do
 	try "gnu11 -Wall -Wextra" $CC -x c -std=gnu11 -Wall -Wextra
-	try "c99 -pedantic" $CC -x c -std=c99 -pedantic -Wall -Wextra
-	try "c11 -pedantic" $CC -x c -std=c11 -pedantic -Wall -Wextra
+	# arm64's struct hv_sregs and hv_fpu are empty, as KVM's: an
+	# extension ISO C rejects, so arm64 gets gnu11 only.
+	if [ "$arch" = arm64 ]; then
+		echo "SKIP $h: c99/c11 -pedantic (empty structs are arm64 KVM ABI)"
+		pedantic=-std=gnu11
+	else
+		try "c99 -pedantic" $CC -x c -std=c99 -pedantic -Wall -Wextra
+		try "c11 -pedantic" $CC -x c -std=c11 -pedantic -Wall -Wextra
+		pedantic="-std=c99 -pedantic"
+	fi
 	# Flexible array members are an extension in C++: no -pedantic.
 	if have "$CXX"; then
 		try "c++11 -Wall -Wextra" $CXX -x c++ -std=c++11 -Wall -Wextra
 	fi
 	if have "$CLANG"; then
-		try "clang c99 -pedantic" $CLANG -x c -std=c99 -pedantic \
-			-Wall -Wextra
+		try "clang $pedantic" $CLANG -x c $pedantic -Wall -Wextra
 	fi
 
 	# Only <linux/...>, <asm/...> and <asm-generic/...> may be included.

@@ -6,7 +6,8 @@
 # hardware, mutual exclusion with Linux's own kvm_amd / kvm_intel, and CPU
 # hotplug.  Expects hv and this CPU's backend loaded, and leaves them so.
 #
-# HV_MODULES_DIR holds hv.ko, hv-amd.ko and hv-intel.ko (default /hv/modules).
+# HV_MODULES_DIR holds hv.ko and the backends: hv-amd.ko and hv-intel.ko,
+# or hv-arm64.ko on arm64 (default /hv/modules).
 
 KSFT_SKIP=4
 dir=${HV_MODULES_DIR:-/hv/modules}
@@ -44,14 +45,17 @@ if [ ! -f "$dir/hv.ko" ]; then
 	echo "1..0 # SKIP no hv modules in $dir"
 	exit $KSFT_SKIP
 fi
-if grep -qw svm /proc/cpuinfo; then
+if [ "$(uname -m)" = aarch64 ]; then
+	# Nothing else to refuse: one backend, and KVM is built in.
+	backend=hv_arm64 own=hv-arm64.ko other= kvm=
+elif grep -qw svm /proc/cpuinfo; then
 	backend=hv_amd own=hv-amd.ko other=hv-intel.ko kvm=kvm_amd
 	other_msg="has no VT-x"
 elif grep -qw vmx /proc/cpuinfo; then
 	backend=hv_intel own=hv-intel.ko other=hv-amd.ko kvm=kvm_intel
 	other_msg="has no AMD-V"
 else
-	echo "1..0 # SKIP this CPU has neither SVM nor VMX"
+	echo "1..0 # SKIP this CPU has neither SVM nor VMX, and is not arm64"
 	exit $KSFT_SKIP
 fi
 echo "1..16"
@@ -63,9 +67,14 @@ check "hv and $backend are loaded" load_all
 check "/dev/hv is a character device with mode 0660" \
 	sh -c '[ -c /dev/hv ] && [ "$(stat -c %a /dev/hv)" = 660 ]'
 
-dmesg -c >/dev/null
-check "$other refuses to load on this CPU" fails insmod "$dir/$other"
-check "$other logs why it refused" log_has "$other_msg"
+if [ -n "$other" ]; then
+	dmesg -c >/dev/null
+	check "$other refuses to load on this CPU" fails insmod "$dir/$other"
+	check "$other logs why it refused" log_has "$other_msg"
+else
+	skip "another backend refuses to load on this CPU" "one backend on $(uname -m)"
+	skip "it logs why it refused" "one backend on $(uname -m)"
+fi
 
 check "rmmod hv refused while $backend is loaded" fails rmmod hv
 
@@ -101,7 +110,7 @@ cycles() {
 check "five load/unload cycles" cycles
 check "hv and $backend reload" load_all
 
-if modinfo $kvm >/dev/null 2>&1; then
+if [ -n "$kvm" ] && modinfo $kvm >/dev/null 2>&1; then
 	dmesg -c >/dev/null
 	check "$kvm is refused while $backend owns the hardware" \
 		sh -c "! modprobe $kvm && dmesg | grep -q 'refusing to load $kvm'"
@@ -117,8 +126,8 @@ if modinfo $kvm >/dev/null 2>&1; then
 	}
 	check "$backend refuses to load while $kvm is loaded" conflict
 else
-	skip "$kvm is refused while $backend owns the hardware" "no $kvm module in this host"
-	skip "$backend refuses to load while $kvm is loaded" "no $kvm module in this host"
+	skip "${kvm:-kvm} is refused while $backend owns the hardware" "no ${kvm:-kvm} module in this host"
+	skip "$backend refuses to load while ${kvm:-kvm} is loaded" "no ${kvm:-kvm} module in this host"
 fi
 
 cpu1=/sys/devices/system/cpu/cpu1/online

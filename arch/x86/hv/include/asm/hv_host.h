@@ -312,6 +312,8 @@ int hv_x86_get_msr(struct hv_vcpu *vcpu, u32 msr, u64 *data, bool host);
 int hv_x86_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host);
 void hv_x86_msr_reset(struct hv_vcpu *vcpu);
 u64 hv_arch_max_gfn(void);
+int hv_arch_vm_init(struct hv_vm *vm, unsigned long type);
+int hv_arch_check_memslot(struct hv_vm *vm, u64 base_gfn, u64 npages);
 void hv_arch_load_guest_fpu(struct hv_vcpu *vcpu);
 void hv_arch_put_guest_fpu(struct hv_vcpu *vcpu);
 

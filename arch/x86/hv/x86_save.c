@@ -19,6 +19,7 @@
 #include <asm/processor-flags.h>
 #include <asm/tsc.h>
 
+#include "irqchip.h"
 #include "x86.h"
 
 /* HV_GET_XSAVE(2): the guest's XSAVE image in KVM's uabi layout. */
@@ -399,6 +400,7 @@ long hv_arch_vm_ioctl(struct hv_vm *vm, unsigned int cmd, unsigned long arg)
 			return -EFAULT;
 		return atomic_read(&vm->nr_vcpus) ? -EINVAL : 0;
 	default:
-		return -ENOTTY;
+		/* The irqchip, PIT and clock (x86_irqchip.c). */
+		return hv_x86_irqchip_vm_ioctl(vm, cmd, arg);
 	}
 }

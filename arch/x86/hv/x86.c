@@ -76,6 +76,7 @@ long hv_arch_check_extension(long cap)
 	case HV_CAP_GET_TSC_KHZ:
 	case HV_CAP_USER_NMI:
 		return 1;
+	case HV_CAP_IRQCHIP:
 	case HV_CAP_PIT:
 	case HV_CAP_PIT2:
 	case HV_CAP_PIT_STATE2:

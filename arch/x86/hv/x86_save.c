@@ -434,6 +434,7 @@ long hv_arch_vm_ioctl(struct hv_vm *vm, unsigned int cmd, unsigned long arg)
 			return -EFAULT;
 		return atomic_read(&vm->nr_vcpus) ? -EINVAL : 0;
 	default:
-		return -ENOTTY;
+		/* The irqchip, PIT and clock (x86_irqchip.c). */
+		return hv_x86_irqchip_vm_ioctl(vm, cmd, arg);
 	}
 }

@@ -174,7 +174,6 @@ enum hv_vcpu_mode {
  * @mutex:	serializes the vCPU's ioctls.
  * @run:	(c) the page shared with userspace (mmap offset 0).
  * @pio_data:	(c) the PIO data page (mmap offset 1).
- * @coalesced_mmio_ring: (c) an empty coalesced-MMIO ring (mmap offset 2).
  * @preempt_notifier: [v] registered while an ioctl runs on the vCPU.
  * @cpu:	[v] the physical CPU the vCPU was last loaded on, or -1.
  * @mode:	[a] HV_IN_GUEST_MODE between the last request check and
@@ -191,7 +190,6 @@ struct hv_vcpu {
 	struct mutex mutex;		/* the vCPU's ioctls */
 	struct hv_run *run;
 	void *pio_data;
-	void *coalesced_mmio_ring;
 	struct preempt_notifier preempt_notifier;
 	int cpu;
 	int mode;

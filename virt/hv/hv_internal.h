@@ -42,6 +42,33 @@ void hv_mmu_notifier_unregister(struct hv_vm *vm);
 /* hv_iobus.c: in-kernel device buses. */
 void hv_io_buses_free(struct hv_vm *vm);
 
+/* hv_irqchip.c: GSI routing and its VM ioctls. */
+int hv_irq_map_gsi(struct hv_vm *vm,
+		   struct hv_kernel_irq_routing_entry *entries, u32 gsi);
+void hv_irq_routing_free(struct hv_vm *vm);
+int hv_vm_ioctl_set_gsi_routing(struct hv_vm *vm,
+				struct hv_irq_routing __user *argp);
+int hv_vm_ioctl_irq_line(struct hv_vm *vm, struct hv_irq_level __user *argp,
+			 bool status);
+int hv_vm_ioctl_signal_msi(struct hv_vm *vm, struct hv_msi __user *argp);
+
+/* hv_eventfd.c: irqfd and ioeventfd. */
+int hv_eventfd_init(void);
+void hv_eventfd_exit(void);
+int hv_vm_ioctl_irqfd(struct hv_vm *vm, const struct hv_irqfd *args);
+void hv_irqfd_routing_update(struct hv_vm *vm);
+void hv_irqfd_release(struct hv_vm *vm);
+int hv_vm_ioctl_ioeventfd(struct hv_vm *vm, const struct hv_ioeventfd *args);
+void hv_ioeventfds_free(struct hv_vm *vm);
+
+/* hv_coalesced_mmio.c: the coalesced MMIO/PIO ring and zones. */
+int hv_coalesced_mmio_init(struct hv_vm *vm);
+void hv_coalesced_mmio_free(struct hv_vm *vm);
+int hv_vm_ioctl_register_coalesced_mmio(struct hv_vm *vm,
+					const struct hv_coalesced_mmio_zone *zone);
+int hv_vm_ioctl_unregister_coalesced_mmio(struct hv_vm *vm,
+					  const struct hv_coalesced_mmio_zone *zone);
+
 /* hv_stats.c: counters in debugfs. */
 void hv_stats_init(void);
 void hv_stats_exit(void);

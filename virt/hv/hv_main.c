@@ -55,6 +55,25 @@ long hv_check_extension(const struct hv_backend_ops *ops, long cap)
 		return HV_MAX_VCPUS;
 	case HV_CAP_MAX_VCPU_ID:
 		return HV_MAX_VCPU_IDS;
+	case HV_CAP_IOEVENTFD:
+	case HV_CAP_IOEVENTFD_NO_LENGTH:
+	case HV_CAP_IOEVENTFD_ANY_LENGTH:
+	case HV_CAP_COALESCED_PIO:
+		return 1;
+	case HV_CAP_COALESCED_MMIO:
+		return HV_COALESCED_MMIO_PAGE_OFFSET;
+	case HV_CAP_IRQFD:
+	case HV_CAP_IRQFD_RESAMPLE:
+	case HV_CAP_SIGNAL_MSI:
+	case HV_CAP_IRQ_INJECT_STATUS:
+	case HV_CAP_IRQ_ROUTING:
+		/*
+		 * Routing, irqfds and MSIs need an in-kernel irqchip: only
+		 * where the architecture offers one (HV_CREATE_IRQCHIP).
+		 */
+		if (!hv_check_extension(ops, HV_CAP_IRQCHIP))
+			return 0;
+		return cap == HV_CAP_IRQ_ROUTING ? HV_MAX_IRQ_ROUTES : 1;
 	default:
 		break;
 	}
@@ -120,19 +139,26 @@ static int __init hv_init(void)
 {
 	int r;
 
-	r = hv_backend_init();
+	r = hv_eventfd_init();
 	if (r)
 		return r;
+	r = hv_backend_init();
+	if (r)
+		goto err_eventfd;
 	hv_stats_init();
 
 	/* Userspace can reach us from here on: register the device last. */
 	r = misc_register(&hv_dev);
-	if (r) {
-		hv_stats_exit();
-		hv_backend_exit();
-		return r;
-	}
+	if (r)
+		goto err_stats;
 	return 0;
+
+err_stats:
+	hv_stats_exit();
+	hv_backend_exit();
+err_eventfd:
+	hv_eventfd_exit();
+	return r;
 }
 
 static void __exit hv_exit(void)
@@ -141,6 +167,7 @@ static void __exit hv_exit(void)
 	hv_vcpu_exit();
 	hv_stats_exit();
 	hv_backend_exit();
+	hv_eventfd_exit();
 }
 
 module_init(hv_init);

@@ -25,7 +25,7 @@
 enum {
 	HV_VCPU_PAGE_RUN,
 	HV_VCPU_PAGE_PIO,
-	HV_VCPU_PAGE_COALESCED_MMIO,	/* an empty ring: nothing coalesces */
+	HV_VCPU_PAGE_COALESCED_MMIO,	/* the VM's coalesced MMIO ring */
 	HV_VCPU_NR_PAGES,
 };
 
@@ -260,7 +260,7 @@ static vm_fault_t hv_vcpu_fault(struct vm_fault *vmf)
 		page = virt_to_page(vcpu->pio_data);
 		break;
 	case HV_VCPU_PAGE_COALESCED_MMIO:
-		page = virt_to_page(vcpu->coalesced_mmio_ring);
+		page = virt_to_page(vcpu->vm->coalesced_mmio_ring);
 		break;
 	default:
 		return VM_FAULT_SIGBUS;
@@ -306,15 +306,13 @@ static int hv_vcpu_alloc_pages(struct hv_vcpu *vcpu)
 {
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	vcpu->pio_data = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	vcpu->coalesced_mmio_ring = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	if (vcpu->run && vcpu->pio_data && vcpu->coalesced_mmio_ring)
+	if (vcpu->run && vcpu->pio_data)
 		return 0;
 	return -ENOMEM;
 }
 
 static void hv_vcpu_free_pages(struct hv_vcpu *vcpu)
 {
-	free_page((unsigned long)vcpu->coalesced_mmio_ring);
 	free_page((unsigned long)vcpu->pio_data);
 	free_page((unsigned long)vcpu->run);
 }

@@ -35,8 +35,17 @@ static void hv_vm_destroy(struct hv_vm *vm)
 	hv_stats_vm_destroy(vm);
 	hv_vcpus_free(vm);
 	hv_mmu_notifier_unregister(vm);
+	/*
+	 * Irqfds went with the VM file (hv_vm_release()).  No vCPU reads
+	 * the buses any more; the VM's own devices leave them before they
+	 * are freed, then the arch's controllers (which may still raise
+	 * GSIs, so the routing table goes after them).
+	 */
+	hv_ioeventfds_free(vm);
+	hv_coalesced_mmio_free(vm);
 	hv_arch_vm_destroy(vm);
 	ops->vm_destroy(vm);
+	hv_irq_routing_free(vm);
 	hv_io_buses_free(vm);
 	hv_memslots_free(vm);
 	cleanup_srcu_struct(&vm->irq_srcu);
@@ -68,7 +77,14 @@ EXPORT_SYMBOL_GPL(hv_vm_mark_dead);
 
 static int hv_vm_release(struct inode *inode, struct file *filp)
 {
-	hv_vm_put(filp->private_data);
+	struct hv_vm *vm = filp->private_data;
+
+	/*
+	 * As KVM: irqfds end with the VM file, although vCPUs may keep the
+	 * VM alive; no ioctl can add one any more.
+	 */
+	hv_irqfd_release(vm);
+	hv_vm_put(vm);
 	return 0;
 }
 
@@ -120,10 +136,60 @@ static long hv_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 			return -EFAULT;
 		return hv_vm_enable_cap(vm, &cap);
 	}
-	default:
-		/* Unknown ones: -ENOTTY, as x86 KVM's kvm_arch_vm_ioctl(). */
-		return hv_arch_vm_ioctl(vm, cmd, arg);
+	case HV_REGISTER_COALESCED_MMIO:
+	case HV_UNREGISTER_COALESCED_MMIO: {
+		struct hv_coalesced_mmio_zone zone;
+
+		if (!hv_backend_runs_vcpus(vm->ops))
+			break;
+		if (copy_from_user(&zone, argp, sizeof(zone)))
+			return -EFAULT;
+		if (cmd == HV_REGISTER_COALESCED_MMIO)
+			return hv_vm_ioctl_register_coalesced_mmio(vm, &zone);
+		return hv_vm_ioctl_unregister_coalesced_mmio(vm, &zone);
 	}
+	case HV_IRQFD: {
+		struct hv_irqfd data;
+
+		if (!hv_backend_runs_vcpus(vm->ops))
+			break;
+		if (copy_from_user(&data, argp, sizeof(data)))
+			return -EFAULT;
+		return hv_vm_ioctl_irqfd(vm, &data);
+	}
+	case HV_IOEVENTFD: {
+		struct hv_ioeventfd data;
+
+		if (!hv_backend_runs_vcpus(vm->ops))
+			break;
+		if (copy_from_user(&data, argp, sizeof(data)))
+			return -EFAULT;
+		return hv_vm_ioctl_ioeventfd(vm, &data);
+	}
+	case HV_SIGNAL_MSI:
+		if (!hv_backend_runs_vcpus(vm->ops))
+			break;
+		return hv_vm_ioctl_signal_msi(vm, argp);
+#ifdef __HV_HAVE_IRQ_LINE
+	case HV_IRQ_LINE:
+	case HV_IRQ_LINE_STATUS:
+		if (!hv_backend_runs_vcpus(vm->ops))
+			break;
+		return hv_vm_ioctl_irq_line(vm, argp,
+					    cmd == HV_IRQ_LINE_STATUS);
+#endif
+	case HV_SET_GSI_ROUTING:
+		if (!hv_backend_runs_vcpus(vm->ops))
+			break;
+		return hv_vm_ioctl_set_gsi_routing(vm, argp);
+	default:
+		break;
+	}
+	/*
+	 * Unknown ones, and the device ioctls of a backend that cannot run
+	 * vCPUs: -ENOTTY, as x86 KVM's kvm_arch_vm_ioctl().
+	 */
+	return hv_arch_vm_ioctl(vm, cmd, arg);
 }
 
 static const struct file_operations hv_vm_fops = {
@@ -170,6 +236,9 @@ static struct hv_vm *hv_vm_alloc(const struct hv_backend_ops *ops)
 	r = hv_memslots_init(vm);
 	if (r)
 		goto err_cleanup_irq_srcu;
+	r = hv_coalesced_mmio_init(vm);
+	if (r)
+		goto err_free_slots;
 	r = ops->vm_init(vm);
 	if (r)
 		goto err_free_slots;
@@ -181,6 +250,7 @@ static struct hv_vm *hv_vm_alloc(const struct hv_backend_ops *ops)
 err_destroy_backend:
 	ops->vm_destroy(vm);
 err_free_slots:
+	hv_coalesced_mmio_free(vm);
 	hv_memslots_free(vm);
 err_cleanup_irq_srcu:
 	cleanup_srcu_struct(&vm->irq_srcu);

@@ -423,11 +423,7 @@ static void ioapic_irq_line(struct __test_metadata *_metadata, bool level)
 	vcpu_expect_ucall(vcpu, UCALL_DONE, NULL);
 	sync_global_from_guest(vm, irq_nr);
 	sync_global_from_guest(vm, irq_log);
-	if (level) {
-		EXPECT_EQ(3, irq_nr);
-	} else {
-		EXPECT_EQ(1, irq_nr);
-	}
+	EXPECT_EQ(level ? 3 : 1, irq_nr);
 	EXPECT_EQ(IOAPIC_VEC, irq_log[0].vector);
 	hv_vm_free(vm);
 }

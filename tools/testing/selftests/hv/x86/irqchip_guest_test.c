@@ -17,7 +17,9 @@
  *    reads as 0 after the EOI, and nothing follows once it is lowered;
  *  - pit_periodic_irq0: counter 0 in mode 2 at 1 kHz interrupts through
  *    the PIC; the guest counts 50 ticks against its TSC, which must show
- *    at least 50 ms (and not absurdly more).
+ *    at least 50 ms (and not absurdly more);
+ *  - devices_survive_garbage: random guest accesses to every port and
+ *    the IOAPIC window, garbage SET_IRQCHIP/SET_PIT2 and lines toggled.
  * The delivery tests need an in-kernel local APIC and HV_IRQ_LINE; they
  * skip naming what is missing.
  */
@@ -244,6 +246,56 @@ static void guest_pit_periodic(u64 ticks)
 	cli();
 	outb(0x43, 0x30);		/* counter 0 back to mode 0 */
 	GUEST_SYNC_ARGS(end - start, 0, 0, 0);
+	GUEST_DONE();
+}
+
+/*
+ * Random bytes to every register of the PICs, the ELCR, the PIT and the
+ * speaker port, and random accesses of every size to the IOAPIC window,
+ * with interrupts off (a random vector base could point at exceptions).
+ */
+static void guest_fuzz(u64 rounds)
+{
+	static const u16 ports[] = { 0x20, 0x21, 0xa0, 0xa1, 0x4d0, 0x4d1,
+				     0x40, 0x41, 0x42, 0x43, 0x61 };
+	u64 x = 0x9e3779b97f4a7c15ULL, i;
+	u8 *io = (u8 *)IOAPIC_GPA;
+	u16 port;
+	u32 off;
+
+	cli();
+	for (i = 0; i < rounds; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		port = ports[(x >> 33) % HV_ARRAY_SIZE(ports)];
+		if ((x >> 20) & 1)
+			outb(port, x >> 40);
+		else
+			(void)inb(port);
+		off = (x >> 48) & 0x1f;
+		switch ((x >> 56) & 7) {
+		case 0:
+			*(volatile u8 *)(io + off) = x;
+			break;
+		case 1:
+			*(volatile u16 *)(io + (off & ~1)) = x;
+			break;
+		case 2:
+			*(volatile u32 *)(io + (off & ~3)) = x >> 8;
+			break;
+		case 3:
+			*(volatile u64 *)(io + (off & ~7)) = x;
+			break;
+		case 4:
+			(void)*(volatile u32 *)(io + (off & ~3));
+			break;
+		case 5:
+			(void)*(volatile u64 *)(io + (off & ~7));
+			break;
+		default:
+			(void)*(volatile u8 *)(io + off);
+			break;
+		}
+	}
 	GUEST_DONE();
 }
 
@@ -478,6 +530,45 @@ TEST(pit_periodic_irq0)
 	vcpu_expect_ucall(vcpu, UCALL_DONE, NULL);
 	sync_global_from_guest(vm, irq_log);
 	EXPECT_EQ(PIC_BASE, irq_log[0].vector);
+	hv_vm_free(vm);
+}
+
+/*
+ * Nothing a guest writes to the devices, nor any state userspace sets,
+ * may upset the host (the host run checks the kernel log).
+ */
+TEST(devices_survive_garbage)
+{
+	struct hv_pit_config config = { .flags = HV_PIT_SPEAKER_DUMMY };
+	struct hv_pit_state2 pit;
+	struct hv_irqchip chip;
+	struct hv_vcpu *vcpu;
+	struct hv_vm *vm;
+	unsigned int i, j;
+
+	HV_REQUIRE_GUEST(return, HV_CAP_IRQCHIP, HV_CAP_PIT2,
+			 HV_CAP_PIT_STATE2);
+	vm = hv_vm_create();
+	ASSERT_EQ(0, __vm_ioctl(vm, HV_CREATE_IRQCHIP, 0));
+	ASSERT_EQ(0, __vm_ioctl(vm, HV_CREATE_PIT2, &config));
+	vcpu = hv_vcpu_add(vm, 0, guest_fuzz);
+	vcpu_args_set(vcpu, 1, 20000ULL);
+	vcpu_expect_ucall(vcpu, UCALL_DONE, NULL);
+	for (i = 0; i < 8; i++) {
+		for (j = 0; j < HV_NR_IRQCHIPS; j++) {
+			memset(&chip, 0x11 * (i + 1) + j, sizeof(chip));
+			chip.chip_id = j;
+			EXPECT_EQ(0, __vm_ioctl(vm, HV_SET_IRQCHIP, &chip));
+			EXPECT_EQ(0, __vm_ioctl(vm, HV_GET_IRQCHIP, &chip));
+		}
+		memset(&pit, 0x5a + i, sizeof(pit));
+		EXPECT_EQ(0, __vm_ioctl(vm, HV_SET_PIT2, &pit));
+		for (j = 0; j < 24; j++) {
+			EXPECT_EQ(0, irq_line(vm, j, 1));
+			EXPECT_EQ(0, irq_line(vm, j, 0));
+		}
+	}
+	usleep(10000);
 	hv_vm_free(vm);
 }
 

@@ -18,6 +18,9 @@
  *  - pit_periodic_irq0: counter 0 in mode 2 at 1 kHz interrupts through
  *    the PIC; the guest counts 50 ticks against its TSC, which must show
  *    at least 50 ms (and not absurdly more);
+ *  - pit_irq0_via_ioapic_pin2: QEMU's routing of GSI 0 to IOAPIC pin 2;
+ *    20 ticks arrive through the IOAPIC while reinjection waits for each
+ *    EOI;
  *  - devices_survive_garbage: random guest accesses to every port and
  *    the IOAPIC window, garbage SET_IRQCHIP/SET_PIT2 and lines toggled.
  * The delivery tests need an in-kernel local APIC and HV_IRQ_LINE; they
@@ -246,6 +249,24 @@ static void guest_pit_periodic(u64 ticks)
 	cli();
 	outb(0x43, 0x30);		/* counter 0 back to mode 0 */
 	GUEST_SYNC_ARGS(end - start, 0, 0, 0);
+	GUEST_DONE();
+}
+
+/* IRQ0 through IOAPIC pin 2 (the MADT override), edge, to APIC 0. */
+static void guest_pit_ioapic(u64 ticks)
+{
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+	apic_write(APIC_SVR, 0x1ff);
+	ioapic_write(0x11 + 2 * 2, 0);
+	ioapic_write(0x10 + 2 * 2, IOAPIC_VEC + 0x10);
+	sti();
+	outb(0x43, 0x34);
+	outb(0x40, 1193 & 0xff);
+	outb(0x40, 1193 >> 8);
+	GUEST_ASSERT(guest_wait_irqs(ticks));
+	cli();
+	outb(0x43, 0x30);
 	GUEST_DONE();
 }
 
@@ -530,6 +551,47 @@ TEST(pit_periodic_irq0)
 	vcpu_expect_ucall(vcpu, UCALL_DONE, NULL);
 	sync_global_from_guest(vm, irq_log);
 	EXPECT_EQ(PIC_BASE, irq_log[0].vector);
+	hv_vm_free(vm);
+}
+
+/*
+ * QEMU's table: GSI 0 to the PIC's IRQ 0 and the IOAPIC's pin 2.  The
+ * PIT's ticks must keep coming through the IOAPIC: with reinjection
+ * each waits for the EOI of the previous one (an edge interrupt's EOI
+ * reaches the IOAPIC's ack notifiers too).
+ */
+TEST(pit_irq0_via_ioapic_pin2)
+{
+	struct {
+		struct hv_irq_routing r;
+		struct hv_irq_routing_entry e[2];
+	} table = { .r.nr = 2 };
+	struct hv_vcpu *vcpu;
+	struct hv_vm *vm;
+	const char *why;
+	unsigned int i;
+
+	HV_REQUIRE_GUEST(return, HV_CAP_IRQCHIP, HV_CAP_PIT2,
+			 HV_CAP_IRQ_ROUTING);
+	vcpu = irqchip_guest(&vm, guest_pit_ioapic, apic_handler, true, &why);
+	if (!vcpu) {
+		hv_vm_free(vm);
+		SKIP(return, "%s", why);
+	}
+	for (i = 0; i < 2; i++) {
+		table.e[i].gsi = 0;
+		table.e[i].type = HV_IRQ_ROUTING_IRQCHIP;
+	}
+	table.e[0].u.irqchip.irqchip = HV_IRQCHIP_PIC_MASTER;
+	table.e[0].u.irqchip.pin = 0;
+	table.e[1].u.irqchip.irqchip = HV_IRQCHIP_IOAPIC;
+	table.e[1].u.irqchip.pin = 2;
+	ASSERT_EQ(0, __vm_ioctl(vm, HV_SET_GSI_ROUTING, &table));
+	vcpu_args_set(vcpu, 1, 20ULL);
+	vcpu_expect_ucall(vcpu, UCALL_DONE, NULL);
+	sync_global_from_guest(vm, irq_log);
+	EXPECT_EQ(IOAPIC_VEC + 0x10, irq_log[0].vector);
+	EXPECT_EQ(IOAPIC_VEC + 0x10, irq_log[7].vector);
 	hv_vm_free(vm);
 }
 

@@ -15,6 +15,8 @@
  *    redirection entry to the local APIC; a level-triggered line is
  *    delivered again after every EOI while it stays asserted, Remote IRR
  *    reads as 0 after the EOI, and nothing follows once it is lowered;
+ *  - pic_poll_and_priority: poll mode, IRR/ISR reads, specific and
+ *    non-specific EOI and "set priority" with interrupts off;
  *  - pit_periodic_irq0: counter 0 in mode 2 at 1 kHz interrupts through
  *    the PIC; the guest counts 50 ticks against its TSC, which must show
  *    at least 50 ms (and not absurdly more);
@@ -249,6 +251,65 @@ static void guest_pit_periodic(u64 ticks)
 	cli();
 	outb(0x43, 0x30);		/* counter 0 back to mode 0 */
 	GUEST_SYNC_ARGS(end - start, 0, 0, 0);
+	GUEST_DONE();
+}
+
+static u8 pic_poll(u16 cmd_port)
+{
+	outb(cmd_port, 0x0c);		/* OCW3: poll */
+	return inb(cmd_port);
+}
+
+static u8 pic_isr(u16 cmd_port)
+{
+	outb(cmd_port, 0x0b);		/* OCW3: read ISR */
+	return inb(cmd_port);
+}
+
+static u8 pic_irr(u16 cmd_port)
+{
+	outb(cmd_port, 0x0a);		/* OCW3: read IRR */
+	return inb(cmd_port);
+}
+
+/*
+ * Poll mode, priorities and EOIs with interrupts off: the host raises
+ * IRQ 3, 5 and 10; polls return them by priority (the cascade, IR2,
+ * before IR3), each poll is the INTA (the level goes to ISR, 8259A
+ * datasheet "The Poll Command"; KVM clears it: @is_hv) and an EOI ends
+ * it; after OCW2 "set priority" with IR4 lowest, IR5 comes first.
+ */
+static void guest_pic_poll(u64 is_hv)
+{
+	cli();
+	pic_init(0x00, 0x00);
+	GUEST_SYNC(1);			/* host: edges on IRQ 3, 5 and 10 */
+	GUEST_ASSERT_EQ(pic_irr(0x20), 0x2c);
+	GUEST_ASSERT_EQ(pic_irr(0xa0), 0x04);
+	GUEST_ASSERT_EQ(pic_poll(0x20), 0x82);	/* the slave's request */
+	GUEST_ASSERT_EQ(pic_poll(0xa0), 0x82);	/* IRQ 10 */
+	if (is_hv)
+		GUEST_ASSERT_EQ(pic_isr(0xa0), 0x04);
+	outb(0xa0, 0x20);		/* non-specific EOI */
+	outb(0x20, 0x20);
+	GUEST_ASSERT_EQ(pic_isr(0xa0), 0);
+	GUEST_ASSERT_EQ(pic_poll(0x20), 0x83);
+	if (is_hv) {
+		GUEST_ASSERT_EQ(pic_isr(0x20), 0x08);
+		/* IR5 waits: IR3 in service has the higher priority. */
+		GUEST_ASSERT_EQ(pic_poll(0x20), 0);
+		outb(0x20, 0x63);	/* specific EOI of IR3 */
+	}
+	GUEST_ASSERT_EQ(pic_poll(0x20), 0x85);
+	outb(0x20, 0x20);
+	GUEST_ASSERT_EQ(pic_isr(0x20), 0);
+	GUEST_ASSERT_EQ(pic_poll(0x20), 0);
+	outb(0x20, 0xc4);		/* OCW2: set priority, IR4 lowest */
+	GUEST_SYNC(2);			/* host: edges on IRQ 3 and 5 */
+	GUEST_ASSERT_EQ(pic_poll(0x20), 0x85);
+	outb(0x20, 0x20);
+	GUEST_ASSERT_EQ(pic_poll(0x20), 0x83);
+	outb(0x20, 0x20);
 	GUEST_DONE();
 }
 
@@ -551,6 +612,37 @@ TEST(pit_periodic_irq0)
 	vcpu_expect_ucall(vcpu, UCALL_DONE, NULL);
 	sync_global_from_guest(vm, irq_log);
 	EXPECT_EQ(PIC_BASE, irq_log[0].vector);
+	hv_vm_free(vm);
+}
+
+TEST(pic_poll_and_priority)
+{
+	struct hv_vcpu *vcpu;
+	struct hv_vm *vm;
+	const char *why;
+
+	HV_REQUIRE_GUEST(return, HV_CAP_IRQCHIP);
+	vcpu = irqchip_guest(&vm, guest_pic_poll, pic_handler, false, &why);
+	if (!vcpu) {
+		hv_vm_free(vm);
+		SKIP(return, "%s", why);
+	}
+	vcpu_args_set(vcpu, 1, (u64)hv_dev_is_hv());
+	vcpu_expect_ucall(vcpu, UCALL_SYNC, NULL);
+	ASSERT_EQ(0, irq_line(vm, 3, 1));
+	ASSERT_EQ(0, irq_line(vm, 3, 0));
+	ASSERT_EQ(0, irq_line(vm, 5, 1));
+	ASSERT_EQ(0, irq_line(vm, 5, 0));
+	ASSERT_EQ(0, irq_line(vm, 10, 1));
+	ASSERT_EQ(0, irq_line(vm, 10, 0));
+	vcpu_expect_ucall(vcpu, UCALL_SYNC, NULL);
+	ASSERT_EQ(0, irq_line(vm, 3, 1));
+	ASSERT_EQ(0, irq_line(vm, 3, 0));
+	ASSERT_EQ(0, irq_line(vm, 5, 1));
+	ASSERT_EQ(0, irq_line(vm, 5, 0));
+	vcpu_expect_ucall(vcpu, UCALL_DONE, NULL);
+	sync_global_from_guest(vm, irq_nr);
+	EXPECT_EQ(0, irq_nr);
 	hv_vm_free(vm);
 }
 

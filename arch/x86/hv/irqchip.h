@@ -70,6 +70,21 @@ static inline bool hv_lapic_in_kernel(struct hv_vcpu *vcpu)
 	return vcpu->arch.apic;
 }
 
+/*
+ * The level of a line several sources drive (HV_*_IRQ_SOURCE_ID): the
+ * OR of them, as a wired-OR interrupt line.  @states holds one bit per
+ * source; the caller holds the controller's lock.
+ */
+static inline int hv_irq_line_state(unsigned long *states, int irq_source_id,
+				    int level)
+{
+	if (level)
+		__set_bit(irq_source_id, states);
+	else
+		__clear_bit(irq_source_id, states);
+	return !!*states;
+}
+
 /* lapic.c ------------------------------------------------------------ */
 /* At vCPU creation when the irqchip is in the kernel; -ENOMEM. */
 int hv_lapic_create(struct hv_vcpu *vcpu);
@@ -107,6 +122,10 @@ int hv_pic_set_irq(struct hv_vm *vm, int irq, int irq_source_id, int level);
 bool hv_pic_has_interrupt(struct hv_vm *vm);
 /* The INTA cycle: the vector to deliver (spurious 7/15 if none). */
 int hv_pic_read_irq(struct hv_vm *vm);
+/* HV_GET/SET_IRQCHIP of the master (@slave false) or the slave. */
+void hv_pic_get_state(struct hv_vm *vm, bool slave, struct hv_pic_state *st);
+void hv_pic_set_state(struct hv_vm *vm, bool slave,
+		      const struct hv_pic_state *st);
 
 /* ioapic.c ----------------------------------------------------------- */
 int hv_ioapic_create(struct hv_vm *vm);
@@ -117,8 +136,32 @@ int hv_ioapic_set_irq(struct hv_vm *vm, int pin, int irq_source_id,
 /* A local APIC EOI'd @vector, level-triggered or not (SDM 10.8.5). */
 void hv_ioapic_handle_eoi(struct hv_vcpu *vcpu, int vector,
 			  bool trig_mode_level);
+/* HV_GET/SET_IRQCHIP of HV_IRQCHIP_IOAPIC. */
+void hv_ioapic_get_state(struct hv_vm *vm, struct hv_ioapic_state *st);
+void hv_ioapic_set_state(struct hv_vm *vm, const struct hv_ioapic_state *st);
 
 /* i8254.c ------------------------------------------------------------ */
 void hv_pit_destroy(struct hv_vm *vm);
+/*
+ * The guest unmasked (@irqchip, @pin) (PIC IMR, IOAPIC entry): if it is
+ * the PIT's IRQ0, ticks counted while masked are dropped instead of
+ * being reinjected in a burst (KVM's mask notifier).  No lock held.
+ */
+void hv_pit_pin_unmasked(struct hv_vm *vm, unsigned int irqchip,
+			 unsigned int pin);
+/* HV_CREATE_PIT(2), HV_GET/SET_PIT(2), HV_REINJECT_CONTROL; else -ENOTTY. */
+long hv_pit_vm_ioctl(struct hv_vm *vm, unsigned int cmd, unsigned long arg);
+
+/* x86_clock.c -------------------------------------------------------- */
+/* HV_GET_CLOCK, HV_SET_CLOCK; else -ENOTTY. */
+long hv_x86_clock_vm_ioctl(struct hv_vm *vm, unsigned int cmd,
+			   unsigned long arg);
+/* The flags HV_CAP_ADJUST_CLOCK reports. */
+#define HV_X86_CLOCK_CAPS	HV_CLOCK_REALTIME
+
+/* x86_irqchip.c ------------------------------------------------------ */
+/* The VM ioctls above and HV_CREATE/GET/SET_IRQCHIP; else -ENOTTY. */
+long hv_x86_irqchip_vm_ioctl(struct hv_vm *vm, unsigned int cmd,
+			     unsigned long arg);
 
 #endif /* _HV_X86_IRQCHIP_H */

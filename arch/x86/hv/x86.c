@@ -15,6 +15,8 @@
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 
+#include "irqchip.h"
+#include "lapic.h"
 #include "x86.h"
 
 int hv_arch_vcpu_init(struct hv_vcpu *vcpu)
@@ -29,21 +31,54 @@ int hv_arch_vcpu_init(struct hv_vcpu *vcpu)
 	vcpu->arch.queued_irq = -1;
 	vcpu->arch.mp_state = HV_MP_STATE_RUNNABLE;
 	hv_x86_msr_reset(vcpu);
+	/*
+	 * With the irqchip in the kernel every vCPU has a local APIC, and
+	 * the APs wait for INIT/SIPI (KVM's kvm_arch_vcpu_create()).
+	 */
+	if (hv_irqchip_in_kernel(vcpu->vm)) {
+		int r = hv_lapic_create(vcpu);
+
+		if (r) {
+			fpu_free_guest_fpstate(&vcpu->arch.guest_fpu);
+			return r;
+		}
+		if (vcpu->vcpu_id != vcpu->vm->arch.bsp_vcpu_id)
+			vcpu->arch.mp_state = HV_MP_STATE_UNINITIALIZED;
+	}
 	return 0;
 }
 
-/*
- * Whether the vCPU may enter the guest; one that is not sleeps in
- * hv_vcpu_block().  Without an in-kernel APIC it always may (HLT exits
- * to userspace).
+/**
+ * hv_arch_vcpu_runnable - whether the vCPU may enter the guest
+ * @vcpu: the vCPU, in its thread with the mutex held (the run loop, or
+ *	  hv_vcpu_block() after it set the task state: nothing here sleeps).
+ *
+ * One that may not sleeps in hv_vcpu_block().  Without an in-kernel APIC
+ * it always may (HLT exits to userspace).  With one, INIT and SIPI are
+ * processed here, and a halted vCPU becomes runnable when an event it
+ * can take is pending (KVM's kvm_arch_vcpu_runnable()).
  */
 bool hv_arch_vcpu_runnable(struct hv_vcpu *vcpu)
 {
-	return READ_ONCE(vcpu->arch.mp_state) == HV_MP_STATE_RUNNABLE;
+	if (!hv_lapic_in_kernel(vcpu))
+		return READ_ONCE(vcpu->arch.mp_state) == HV_MP_STATE_RUNNABLE;
+	hv_lapic_accept_events(vcpu);
+	switch (vcpu->arch.mp_state) {
+	case HV_MP_STATE_RUNNABLE:
+		return true;
+	case HV_MP_STATE_HALTED:
+		if (!hv_x86_has_events(vcpu))
+			return false;
+		WRITE_ONCE(vcpu->arch.mp_state, HV_MP_STATE_RUNNABLE);
+		return true;
+	default:
+		return false;
+	}
 }
 
 void hv_arch_vcpu_destroy(struct hv_vcpu *vcpu)
 {
+	hv_lapic_free(vcpu);
 	hv_x86_cpuid_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->arch.guest_fpu);
 }
@@ -75,7 +110,17 @@ long hv_arch_check_extension(long cap)
 	case HV_CAP_GET_TSC_KHZ:
 	case HV_CAP_USER_NMI:
 	case HV_CAP_GET_MSR_FEATURES:
+	case HV_CAP_HLT:
+	case HV_CAP_TSC_DEADLINE_TIMER:
 		return 1;
+	case HV_CAP_IRQCHIP:
+	case HV_CAP_PIT:
+	case HV_CAP_PIT2:
+	case HV_CAP_PIT_STATE2:
+	case HV_CAP_REINJECT_CONTROL:
+		return 1;
+	case HV_CAP_ADJUST_CLOCK:
+		return HV_X86_CLOCK_CAPS;
 	case HV_CAP_XSAVE2:
 		return hv_x86_xsave2_size();
 	default:
@@ -275,12 +320,15 @@ static void hv_x86_string_advance(struct hv_vcpu *vcpu, int index_reg)
  * Without an in-kernel local APIC, userspace owns the task priority: RUN
  * loads hv_run.cr8 into the guest's CR8 (-EINVAL above 15), and every
  * exit reports CR8, RFLAGS.IF and the APIC base back, as KVM does
- * (kvm_arch_vcpu_ioctl_run(), post_kvm_run_save()).
+ * (kvm_arch_vcpu_ioctl_run(), post_kvm_run_save()).  With one, the APIC's
+ * TPR is the CR8 reported and hv_run.cr8 is ignored.
  */
 int hv_arch_vcpu_pre_run(struct hv_vcpu *vcpu)
 {
 	u64 cr8 = READ_ONCE(vcpu->run->cr8);
 
+	if (hv_lapic_in_kernel(vcpu))
+		return 0;
 	if (cr8 > 15)
 		return -EINVAL;
 	hv_x86_ops(vcpu)->set_cr8(vcpu, cr8);
@@ -292,7 +340,8 @@ void hv_arch_vcpu_post_run(struct hv_vcpu *vcpu)
 	struct hv_run *run = vcpu->run;
 
 	run->if_flag = !!(vcpu->arch.rflags & X86_EFLAGS_IF);
-	run->cr8 = hv_x86_ops(vcpu)->get_cr8(vcpu);
+	run->cr8 = hv_lapic_in_kernel(vcpu) ? hv_lapic_get_cr8(vcpu) :
+		   hv_x86_ops(vcpu)->get_cr8(vcpu);
 	run->apic_base = vcpu->arch.apic_base;
 	hv_x86_irq_post_run(vcpu);
 }

@@ -16,6 +16,7 @@ int hv_x86_complete_mmio(struct hv_vcpu *vcpu);
 
 /* x86_state.c, x86_save.c */
 int hv_x86_apply_sregs(struct hv_vcpu *vcpu, const struct hv_sregs *sregs);
+void hv_x86_read_sregs(struct hv_vcpu *vcpu, struct hv_sregs *sregs);
 long hv_x86_save_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 		       unsigned long arg);
 long hv_x86_xsave2_size(void);

@@ -7,8 +7,10 @@
  * "Supported" means the host has it AND it works in an hv guest: the
  * instruction runs natively (no intercept) or hv emulates what it needs.
  * Features needing state hv does not switch or emulate yet (MTRR, MCE,
- * APIC, TSC_AUX for RDTSCP/RDPID, PKU, PCID, nested SVM, PMU) are left
- * out.  The bit masks below cite the CPUID leaves of the SDM Vol. 2
+ * TSC_AUX for RDTSCP/RDPID, PKU, PCID, nested SVM, PMU) are left out.
+ * The local APIC, x2APIC and its TSC-deadline timer are offered whatever
+ * the host has, as KVM does: hv emulates them (lapic.c) once the VMM
+ * creates the in-kernel irqchip; without it a VMM emulates them itself.  The bit masks below cite the CPUID leaves of the SDM Vol. 2
  * (CPUID instruction) and AMD's CPUID specification (publication 25481).
  */
 #define pr_fmt(fmt) "hv: " fmt
@@ -17,6 +19,7 @@
 #include <linux/uaccess.h>
 #include <linux/hv_host.h>
 #include <asm/fpu/xcr.h>
+#include <asm/msr-index.h>
 #include <asm/fpu/xstate.h>
 #include <asm/processor.h>
 #include <asm/processor-flags.h>
@@ -33,6 +36,9 @@
 			 BIT(19) | BIT(20) | BIT(22) | BIT(23) | BIT(25) | \
 			 BIT(26) | BIT(28) | BIT(29) | BIT(30))
 #define LEAF1_ECX_OSXSAVE	BIT(27)
+/* Emulated by the in-kernel APIC: x2APIC, TSC-deadline timer. */
+#define LEAF1_ECX_EMULATED	(BIT(21) | BIT(24))
+#define LEAF1_EDX_APIC		BIT(9)
 #define LEAF1_ECX_HYPERVISOR	BIT(31)
 /* Leaf 1 EDX: FPU, VME, DE, PSE, TSC, MSR, PAE, CX8, SEP, PGE, CMOV, PAT,
  * PSE36, CLFSH, MMX, FXSR, SSE, SSE2.
@@ -138,12 +144,13 @@ static int hv_cpuid_build(struct hv_cpuid_builder *b)
 
 	ADD(1, 0, 0);
 	e->ebx &= 0x0000ffff;		/* APIC id, logical count: the VMM's */
-	e->ecx = (e->ecx & LEAF1_ECX) | LEAF1_ECX_HYPERVISOR;
+	e->ecx = (e->ecx & LEAF1_ECX) | LEAF1_ECX_EMULATED |
+		 LEAF1_ECX_HYPERVISOR;
 	if (!xcr0)
 		e->ecx &= ~(BIT(26) | BIT(28) | BIT(12) | BIT(29));
 	else if (!(xcr0 & XFEATURE_MASK_YMM))
 		e->ecx &= ~(BIT(28) | BIT(12) | BIT(29));
-	e->edx &= LEAF1_EDX;
+	e->edx = (e->edx & LEAF1_EDX) | LEAF1_EDX_APIC;
 
 	if (max_basic >= 2)
 		ADD(2, 0, 0);
@@ -361,6 +368,9 @@ static void hv_cpuid_runtime(struct hv_vcpu *vcpu, struct hv_cpuid_entry2 *e,
 		e->ecx &= ~LEAF1_ECX_OSXSAVE;
 		if (cr4 & X86_CR4_OSXSAVE)
 			e->ecx |= LEAF1_ECX_OSXSAVE;
+		/* CPUID.1:EDX.APIC follows IA32_APIC_BASE.EN (SDM 10.4.3). */
+		if (!(vcpu->arch.apic_base & MSR_IA32_APICBASE_ENABLE))
+			e->edx &= ~LEAF1_EDX_APIC;
 	} else if (e->function == 0xd && e->index == 0) {
 		e->ebx = hv_xsave_size(vcpu->arch.xcr0);
 	}

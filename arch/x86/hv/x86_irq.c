@@ -8,6 +8,11 @@
  * HV_EXIT_IRQ_WINDOW_OPEN), with KVM's semantics (arch/x86/kvm/x86.c,
  * inject_pending_event() and the dm_request_for_irq_injection() exit).
  *
+ * With the in-kernel irqchip (HV_CREATE_IRQCHIP) the interrupts come from
+ * the local APIC and the PIC instead (irqchip.h): NMIs first, then the
+ * PIC's ExtINT if the APIC passes it, then the APIC's highest vector
+ * above its PPR; HV_INTERRUPT is -ENXIO then, as on KVM.
+ *
  * Delivery itself (event injection, re-injecting an event whose delivery
  * an exit interrupted, NMI blocking until IRET) is the backend's.
  */
@@ -16,6 +21,7 @@
 #include <linux/uaccess.h>
 #include <linux/hv_host.h>
 
+#include "lapic.h"
 #include "x86.h"
 
 /* Whether userspace could inject an interrupt now. */
@@ -23,6 +29,49 @@ static bool hv_x86_ready_for_injection(struct hv_vcpu *vcpu)
 {
 	return vcpu->arch.queued_irq < 0 &&
 	       hv_x86_ops(vcpu)->interrupt_allowed(vcpu);
+}
+
+/*
+ * The in-kernel irqchip's part of hv_x86_inject_pending(): the TPR into
+ * V_TPR, the APIC's NMIs into nmi_pending, then an interrupt if the guest
+ * can take one; returns whether one is still waiting for a window.
+ */
+static bool hv_x86_inject_irqchip(struct hv_vcpu *vcpu)
+{
+	const struct hv_arch_backend_ops *ops = hv_x86_ops(vcpu);
+	struct hv_vcpu_arch *a = &vcpu->arch;
+	int vec;
+
+	/*
+	 * Whatever asked for HV_REQ_EVENT is looked at now: requests and
+	 * IRR are read after vcpu->mode was published (svm_vcpu_run()), so
+	 * one posted later kicks the guest out again.
+	 */
+	hv_test_and_clear_request(vcpu, HV_REQ_EVENT);
+	ops->set_cr8(vcpu, hv_lapic_get_cr8(vcpu));
+	a->nmi_pending = min(a->nmi_pending +
+			     atomic_xchg(&a->apic->nmi_queued, 0), 2U);
+	if (ops->nmi_masked(vcpu) && a->nmi_pending > 1)
+		a->nmi_pending = 1;
+	if (ops->event_pending(vcpu))
+		goto window;
+
+	if (a->nmi_pending && ops->nmi_allowed(vcpu)) {
+		a->nmi_pending--;
+		ops->inject_event(vcpu, HV_X86_EVENT_NMI, 2, false, 0);
+	} else if (ops->interrupt_allowed(vcpu)) {
+		/* The PIC first (KVM's kvm_cpu_get_interrupt()). */
+		if (hv_x86_extint_pending(vcpu))
+			vec = hv_pic_read_irq(vcpu->vm);
+		else
+			vec = hv_lapic_ack_interrupt(vcpu);
+		if (vec >= 0)
+			ops->inject_event(vcpu, HV_X86_EVENT_INTR, vec, false, 0);
+	}
+window:
+	if (a->nmi_pending)
+		ops->enable_nmi_window(vcpu);
+	return hv_x86_extint_pending(vcpu) || hv_lapic_has_interrupt(vcpu) >= 0;
 }
 
 /**
@@ -36,6 +85,12 @@ void hv_x86_inject_pending(struct hv_vcpu *vcpu)
 {
 	const struct hv_arch_backend_ops *ops = hv_x86_ops(vcpu);
 	struct hv_vcpu_arch *a = &vcpu->arch;
+
+	if (hv_lapic_in_kernel(vcpu)) {
+		if (hv_x86_inject_irqchip(vcpu))
+			ops->enable_irq_window(vcpu);
+		return;
+	}
 
 	/* One NMI in service: at most one more is held (KVM's process_nmi()). */
 	if (ops->nmi_masked(vcpu) && a->nmi_pending > 1)
@@ -70,7 +125,9 @@ EXPORT_SYMBOL_GPL(hv_x86_inject_pending);
  */
 int hv_x86_check_irq_window(struct hv_vcpu *vcpu)
 {
-	if (!READ_ONCE(vcpu->run->request_interrupt_window) ||
+	/* Only a userspace irqchip asks for windows (KVM). */
+	if (hv_irqchip_in_kernel(vcpu->vm) ||
+	    !READ_ONCE(vcpu->run->request_interrupt_window) ||
 	    !hv_x86_ready_for_injection(vcpu))
 		return 1;
 	vcpu->run->exit_reason = HV_EXIT_IRQ_WINDOW_OPEN;
@@ -78,10 +135,11 @@ int hv_x86_check_irq_window(struct hv_vcpu *vcpu)
 }
 EXPORT_SYMBOL_GPL(hv_x86_check_irq_window);
 
-/* For hv_arch_vcpu_post_run(). */
+/* For hv_arch_vcpu_post_run(); always ready with an in-kernel PIC (KVM). */
 void hv_x86_irq_post_run(struct hv_vcpu *vcpu)
 {
 	vcpu->run->ready_for_interrupt_injection =
+		hv_irqchip_in_kernel(vcpu->vm) ||
 		hv_x86_ready_for_injection(vcpu);
 }
 
@@ -99,6 +157,9 @@ static long hv_x86_interrupt(struct hv_vcpu *vcpu,
 		return -EFAULT;
 	if (irq.irq >= 256)
 		return -EINVAL;
+	/* The in-kernel PIC owns external interrupts (KVM's -ENXIO). */
+	if (hv_irqchip_in_kernel(vcpu->vm))
+		return -ENXIO;
 	vcpu->arch.queued_irq = irq.irq;
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 
+#include "lapic.h"
 #include "x86.h"
 
 #define HV_X86_MAX_INSN_LEN	15
@@ -140,12 +141,16 @@ static int hv_x86_mmio_finish(struct hv_vcpu *vcpu, u64 value,
 static int hv_x86_mmio_dev_write(struct hv_vcpu *vcpu, u64 gpa, int len,
 				 const void *data)
 {
+	if (!hv_lapic_mmio_write(vcpu, gpa, len, data))
+		return 0;
 	return hv_io_bus_write(vcpu, HV_MMIO_BUS, gpa, len, data);
 }
 
 static int hv_x86_mmio_dev_read(struct hv_vcpu *vcpu, u64 gpa, int len,
 				void *data)
 {
+	if (!hv_lapic_mmio_read(vcpu, gpa, len, data))
+		return 0;
 	return hv_io_bus_read(vcpu, HV_MMIO_BUS, gpa, len, data);
 }
 

@@ -21,6 +21,7 @@
 #include <asm/msr-index.h>
 #include <asm/processor.h>
 
+#include "lapic.h"
 #include "x86.h"
 
 /* KVM's MAX_IO_MSRS: GET/SET_MSRS with more entries is E2BIG. */
@@ -52,6 +53,7 @@ static const u32 hv_msrs_to_save[] = {
 	MSR_STAR, MSR_CSTAR, MSR_KERNEL_GS_BASE, MSR_SYSCALL_MASK, MSR_LSTAR,
 	MSR_IA32_TSC, MSR_IA32_CR_PAT, MSR_EFER, MSR_TSC_AUX,
 	MSR_IA32_TSC_ADJUST, MSR_IA32_MISC_ENABLE, MSR_IA32_APICBASE,
+	MSR_IA32_TSC_DEADLINE,
 	MSR_KVM_WALL_CLOCK, MSR_KVM_SYSTEM_TIME,
 	MSR_KVM_WALL_CLOCK_NEW, MSR_KVM_SYSTEM_TIME_NEW,
 	HV_MSR_MTRR_CAP, HV_MSR_MTRR_DEF_TYPE,
@@ -264,6 +266,12 @@ int hv_x86_get_msr(struct hv_vcpu *vcpu, u32 msr, u64 *data, bool host)
 			return -ENOENT;
 		*data = a->de_cfg;
 		return 0;
+	case MSR_IA32_TSC_DEADLINE:
+		*data = hv_lapic_get_tsc_deadline(vcpu);
+		return 0;
+	case APIC_BASE_MSR ... APIC_BASE_MSR + 0xff:
+		/* x2APIC registers (SDM 10.12.1.2): only in x2APIC mode. */
+		return hv_lapic_x2apic_read(vcpu, msr, data) ? -ENOENT : 0;
 	case MSR_KVM_WALL_CLOCK:
 	case MSR_KVM_WALL_CLOCK_NEW:
 		*data = a->kvm_wall_clock;
@@ -331,7 +339,10 @@ int hv_x86_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host)
 		a->misc_enable = data;
 		return 0;
 	case MSR_IA32_APICBASE:
-		a->apic_base = data;
+		return hv_x86_set_apic_base(vcpu, data, host);
+	case MSR_IA32_TSC_DEADLINE:
+		/* Ignored without an APIC in TSC-deadline mode, as KVM. */
+		hv_lapic_set_tsc_deadline(vcpu, data);
 		return 0;
 	case MSR_IA32_ARCH_CAPABILITIES:
 		/* Read-only for the guest; the VMM's choice, as in KVM 6.1. */
@@ -358,6 +369,8 @@ int hv_x86_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host)
 			return -EINVAL;
 		a->de_cfg = data;
 		return 0;
+	case APIC_BASE_MSR ... APIC_BASE_MSR + 0xff:
+		return hv_lapic_x2apic_write(vcpu, msr, data);
 	case MSR_KVM_WALL_CLOCK:
 	case MSR_KVM_WALL_CLOCK_NEW:
 		a->kvm_wall_clock = data;
@@ -475,8 +488,9 @@ void hv_x86_msr_reset(struct hv_vcpu *vcpu)
 {
 	struct hv_vcpu_arch *a = &vcpu->arch;
 
-	a->apic_base = 0xfee00000 | MSR_IA32_APICBASE_ENABLE |
-		       (vcpu->vcpu_id ? 0 : MSR_IA32_APICBASE_BSP);
+	a->apic_base = HV_APIC_DEFAULT_BASE | MSR_IA32_APICBASE_ENABLE |
+		       (vcpu->vcpu_id == vcpu->vm->arch.bsp_vcpu_id ?
+			MSR_IA32_APICBASE_BSP : 0);
 	a->misc_enable = MSR_IA32_MISC_ENABLE_FAST_STRING;
 	/*
 	 * Feature MSRs start with what hv offers, as in KVM; the microcode
@@ -487,5 +501,7 @@ void hv_x86_msr_reset(struct hv_vcpu *vcpu)
 	a->perf_capabilities = 0;
 	a->de_cfg = 0;
 	a->ucode_rev = hv_cpu_is_amd() ? 0x01000065 : 0x100000000ULL;
+	/* The in-kernel APIC follows (and sets the same base). */
+	hv_lapic_reset(vcpu, false);
 }
 EXPORT_SYMBOL_GPL(hv_x86_msr_reset);

@@ -21,6 +21,7 @@
 #include <asm/trapnr.h>
 #include <asm/tsc.h>
 
+#include "lapic.h"
 #include "x86.h"
 
 /* HV_GET_XSAVE(2): the guest's XSAVE image in KVM's uabi layout. */
@@ -246,17 +247,49 @@ static int hv_x86_set_vcpu_events(struct hv_vcpu *vcpu,
 	return 0;
 }
 
-/* Without an in-kernel local APIC a vCPU is always RUNNABLE, as on KVM. */
+/*
+ * Without an in-kernel local APIC a vCPU is always RUNNABLE, as on KVM.
+ * With one, GET first acts on a received INIT/SIPI; SET accepts the
+ * states of an x86 CPU (KVM's kvm_arch_vcpu_ioctl_set_mpstate(); no
+ * SEV-ES AP_RESET_HOLD), SIPI_RECEIVED meaning "INIT_RECEIVED with the
+ * last SIPI vector pending".
+ */
 static int hv_x86_mp_state(struct hv_vcpu *vcpu, bool set,
 			   struct hv_mp_state __user *argp)
 {
+	struct hv_lapic *apic = vcpu->arch.apic;
 	struct hv_mp_state mp = { .mp_state = HV_MP_STATE_RUNNABLE };
 
-	if (!set)
+	if (!set) {
+		if (apic) {
+			hv_lapic_accept_events(vcpu);
+			mp.mp_state = vcpu->arch.mp_state;
+		}
 		return copy_to_user(argp, &mp, sizeof(mp)) ? -EFAULT : 0;
+	}
 	if (copy_from_user(&mp, argp, sizeof(mp)))
 		return -EFAULT;
-	return mp.mp_state == HV_MP_STATE_RUNNABLE ? 0 : -EINVAL;
+	switch (mp.mp_state) {
+	case HV_MP_STATE_RUNNABLE:
+		break;
+	case HV_MP_STATE_UNINITIALIZED:
+	case HV_MP_STATE_HALTED:
+	case HV_MP_STATE_INIT_RECEIVED:
+	case HV_MP_STATE_SIPI_RECEIVED:
+		if (!apic)
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (mp.mp_state == HV_MP_STATE_SIPI_RECEIVED) {
+		vcpu->arch.mp_state = HV_MP_STATE_INIT_RECEIVED;
+		set_bit(HV_LAPIC_SIPI, &apic->pending_events);
+	} else {
+		WRITE_ONCE(vcpu->arch.mp_state, mp.mp_state);
+	}
+	set_bit(HV_REQ_EVENT, &vcpu->requests);
+	return 0;
 }
 
 static void hv_sregs2_to_sregs(const struct hv_sregs2 *s2, struct hv_sregs *s)
@@ -286,8 +319,7 @@ static int hv_x86_get_sregs2(struct hv_vcpu *vcpu, struct hv_sregs2 __user *argp
 	struct hv_sregs2 s2;
 	struct hv_sregs s;
 
-	memset(&s, 0, sizeof(s));
-	hv_x86_ops(vcpu)->get_sregs(vcpu, &s);
+	hv_x86_read_sregs(vcpu, &s);
 	memset(&s2, 0, sizeof(s2));
 	s2.cs = s.cs;
 	s2.ds = s.ds;
@@ -462,6 +494,9 @@ long hv_x86_save_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 		return hv_x86_get_vcpu_events(vcpu, argp);
 	case HV_SET_VCPU_EVENTS:
 		return hv_x86_set_vcpu_events(vcpu, argp);
+	case HV_GET_LAPIC:
+	case HV_SET_LAPIC:
+		return hv_lapic_ioctl(vcpu, cmd, argp);
 	case HV_GET_MP_STATE:
 		return hv_x86_mp_state(vcpu, false, argp);
 	case HV_SET_MP_STATE:
@@ -513,6 +548,7 @@ long hv_arch_vm_ioctl(struct hv_vm *vm, unsigned int cmd, unsigned long arg)
 			return -EFAULT;
 		return atomic_read(&vm->nr_vcpus) ? -EINVAL : 0;
 	default:
-		return -ENOTTY;
+		/* The irqchip, PIT and clock (x86_irqchip.c). */
+		return hv_x86_irqchip_vm_ioctl(vm, cmd, arg);
 	}
 }

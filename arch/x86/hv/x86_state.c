@@ -12,6 +12,7 @@
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 
+#include "lapic.h"
 #include "x86.h"
 
 /*
@@ -120,21 +121,39 @@ static int hv_x86_set_regs(struct hv_vcpu *vcpu, struct hv_regs __user *argp)
 	return 0;
 }
 
+/* GET_SREGS(2): with an in-kernel APIC, CR8 is its TPR (SDM 10.8.6.1). */
+void hv_x86_read_sregs(struct hv_vcpu *vcpu, struct hv_sregs *sregs)
+{
+	memset(sregs, 0, sizeof(*sregs));
+	hv_x86_ops(vcpu)->get_sregs(vcpu, sregs);
+	if (hv_lapic_in_kernel(vcpu))
+		sregs->cr8 = hv_lapic_get_cr8(vcpu);
+	sregs->apic_base = vcpu->arch.apic_base;
+}
+
 static int hv_x86_get_sregs(struct hv_vcpu *vcpu, struct hv_sregs __user *argp)
 {
 	struct hv_sregs sregs;
 
-	memset(&sregs, 0, sizeof(sregs));
-	hv_x86_ops(vcpu)->get_sregs(vcpu, &sregs);
+	hv_x86_read_sregs(vcpu, &sregs);
 	return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
 }
 
-/* SET_SREGS and SET_SREGS2: validate, then hand to the backend. */
+/*
+ * SET_SREGS and SET_SREGS2: validate, then hand to the backend.  The APIC
+ * base goes through IA32_APIC_BASE's checks (-EINVAL) and the in-kernel
+ * APIC takes CR8 as its TPR, as KVM's __set_sregs_common().
+ */
 int hv_x86_apply_sregs(struct hv_vcpu *vcpu, const struct hv_sregs *sregs)
 {
 	if (!hv_x86_valid_sregs(vcpu, sregs))
 		return -EINVAL;
+	if (sregs->apic_base != vcpu->arch.apic_base &&
+	    hv_x86_set_apic_base(vcpu, sregs->apic_base, true))
+		return -EINVAL;
 	hv_x86_ops(vcpu)->set_sregs(vcpu, sregs);
+	if (hv_lapic_in_kernel(vcpu))
+		hv_lapic_set_cr8(vcpu, sregs->cr8);
 	return 0;
 }
 

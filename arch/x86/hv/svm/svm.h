@@ -120,6 +120,7 @@ void svm_get_debugregs(struct hv_vcpu *vcpu, struct hv_debugregs *dbg);
 void svm_set_debugregs(struct hv_vcpu *vcpu, const struct hv_debugregs *dbg);
 int svm_get_msr(struct hv_vcpu *vcpu, u32 msr, u64 *data);
 int svm_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host);
+void svm_vcpu_reset_op(struct hv_vcpu *vcpu, bool init_event);
 int svm_cpu_setup(void);
 void svm_cpu_unsetup(void);
 

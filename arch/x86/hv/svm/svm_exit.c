@@ -17,6 +17,7 @@
 #include <asm/traps.h>
 
 #include "svm.h"
+#include "../lapic.h"
 
 static u64 svm_next_rip(struct svm_vcpu *svm, unsigned int len)
 {
@@ -57,8 +58,10 @@ static int svm_exit_ioio(struct svm_vcpu *svm)
 
 static int svm_exit_hlt(struct svm_vcpu *svm)
 {
-	/* No in-kernel interrupt controller: userspace waits (as KVM). */
 	hv_x86_skip_to(&svm->vcpu, svm_next_rip(svm, 1));
+	/* The in-kernel APIC wakes the vCPU; without it userspace waits. */
+	if (hv_lapic_in_kernel(&svm->vcpu))
+		return hv_x86_halt(&svm->vcpu);
 	svm->vcpu.run->exit_reason = HV_EXIT_HLT;
 	svm->vcpu.stats.halt_exits++;
 	return 0;
@@ -251,6 +254,15 @@ static int svm_exit_write_cr8(struct svm_vcpu *svm)
 		return svm_inject_gp(svm);
 	svm_set_cr8(vcpu, val);
 	hv_x86_skip_to(vcpu, vcpu->arch.rip + len);
+	/*
+	 * The in-kernel APIC takes the new TPR; an interrupt it unmasks is
+	 * injected at the next entry.  Every CR8 write exits, so V_TPR never
+	 * differs from TPR[7:4] while the guest runs.
+	 */
+	if (hv_lapic_in_kernel(vcpu)) {
+		hv_lapic_set_cr8(vcpu, val);
+		return 1;
+	}
 	/* KVM: lowering the priority needs userspace's APIC (SET_TPR). */
 	if (val >= prev)
 		return 1;

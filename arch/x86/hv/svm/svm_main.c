@@ -218,6 +218,7 @@ static const struct hv_backend_ops svm_backend_ops = {
 		.set_debugregs		= svm_set_debugregs,
 		.get_msr		= svm_get_msr,
 		.set_msr		= svm_set_msr,
+		.vcpu_reset		= svm_vcpu_reset_op,
 	},
 };
 

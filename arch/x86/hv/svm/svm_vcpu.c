@@ -478,8 +478,9 @@ void svm_vcpu_reset(struct svm_vcpu *svm)
 			     SVM_INTERCEPT_MONITOR | SVM_INTERCEPT_MWAIT |
 			     SVM_INTERCEPT_XSETBV | SVM_INTERCEPT_RDPRU;
 	/*
-	 * No in-kernel APIC: a guest that lowers CR8 exits (HV_EXIT_SET_TPR)
-	 * so userspace's APIC can deliver what the old priority held back.
+	 * A guest that lowers CR8 exits: to userspace (HV_EXIT_SET_TPR) so
+	 * its APIC can deliver what the old priority held back, or to the
+	 * in-kernel APIC, which then does.
 	 */
 	c->intercept_cr = SVM_INTERCEPT_CR8_WRITE;
 	c->iopm_base_pa = svm_iopm_pa;
@@ -525,6 +526,61 @@ void svm_vcpu_reset(struct svm_vcpu *svm)
 	svm->nmi_singlestep = false;
 	vcpu->arch.queued_irq = -1;
 	vcpu->arch.nmi_pending = 0;
+}
+
+static void svm_flush_tlb(struct svm_vcpu *svm);
+
+/*
+ * INIT (SDM 9.1, Table 9-1; APM 14.1.3): the real-mode reset state of the
+ * registers the VMCB holds.  MSRs (EFER aside), PAT and the TSC offset
+ * survive; CR0.CD/NW keep their values; pending events and NMI blocking
+ * are dropped.  The core resets the GPRs, RIP, RFLAGS and the APIC.
+ */
+static void svm_vcpu_init_event(struct svm_vcpu *svm)
+{
+	struct vmcb_control *c = &svm->vmcb->control;
+	struct vmcb_save *s = &svm->vmcb->save;
+
+	svm_seg_reset(&s->cs, SVM_SEG_P | SVM_SEG_S | 0xb);
+	s->cs.selector = 0xf000;
+	s->cs.base = 0xffff0000;
+	svm_seg_reset(&s->ds, SVM_SEG_P | SVM_SEG_S | 0x3);
+	svm_seg_reset(&s->es, SVM_SEG_P | SVM_SEG_S | 0x3);
+	svm_seg_reset(&s->fs, SVM_SEG_P | SVM_SEG_S | 0x3);
+	svm_seg_reset(&s->gs, SVM_SEG_P | SVM_SEG_S | 0x3);
+	svm_seg_reset(&s->ss, SVM_SEG_P | SVM_SEG_S | 0x3);
+	svm_seg_reset(&s->gdtr, 0);
+	svm_seg_reset(&s->idtr, 0);
+	svm_seg_reset(&s->ldtr, SVM_SEG_P | 0x2);
+	svm_seg_reset(&s->tr, SVM_SEG_P | 0xb);
+	s->cpl = 0;
+	s->efer = EFER_SVME;
+	s->cr0 = X86_CR0_ET | (s->cr0 & (X86_CR0_CD | X86_CR0_NW));
+	s->cr2 = 0;
+	s->cr3 = 0;
+	s->cr4 = 0;
+	s->dr6 = DR6_RESERVED;
+	s->dr7 = 0x400;
+	memset(svm->guest_dr, 0, sizeof(svm->guest_dr));
+	c->int_ctl &= ~(0xfULL | SVM_V_IRQ | SVM_V_IGN_TPR |
+			(0xfULL << SVM_V_INTR_PRIO_SHIFT));
+	c->intercept_misc1 &= ~(SVM_INTERCEPT_VINTR | SVM_INTERCEPT_IRET);
+	c->intercept_exceptions &= ~SVM_INTERCEPT_DB;
+	c->event_inj = 0;
+	c->int_state = 0;
+	svm->nmi_masked = false;
+	svm->nmi_iret_seen = false;
+	svm->nmi_singlestep = false;
+	/* Paging is off now: no translation of the old mode may be used. */
+	svm_flush_tlb(svm);
+}
+
+void svm_vcpu_reset_op(struct hv_vcpu *vcpu, bool init_event)
+{
+	if (init_event)
+		svm_vcpu_init_event(to_svm(vcpu));
+	else
+		svm_vcpu_reset(to_svm(vcpu));
 }
 
 int svm_vcpu_create(struct hv_vcpu *vcpu)

@@ -83,7 +83,8 @@ struct hv_x86_pio {
  * @tsc_aux:	IA32_TSC_AUX; kept, never loaded into the host's.
  * @tsc_adjust:	IA32_TSC_ADJUST as written.
  * @misc_enable: IA32_MISC_ENABLE.
- * @apic_base:	IA32_APIC_BASE (no in-kernel local APIC yet).
+ * @apic_base:	[v][a] IA32_APIC_BASE; with an in-kernel APIC written
+ *		through hv_x86_set_apic_base() only.
  * @arch_capabilities: IA32_ARCH_CAPABILITIES the guest reads.
  * @perf_capabilities: IA32_PERF_CAPABILITIES (0: no PMU).
  * @ucode_rev:	IA32_UCODE_REV (PATCH_LEVEL on AMD) the guest reads.
@@ -224,6 +225,10 @@ struct hv_x86_event {
  *		backend does not hold it.
  * @set_msr:	write one; -ENOENT unknown, -EINVAL for a bad value.
  *		@host is true for userspace writes.
+ * @vcpu_reset:	reset the state the backend holds: power-on, or with
+ *		@init_event the INIT state (SDM Table 9-1: segments, control
+ *		and debug registers, EFER, pending events, NMI blocking; MSRs
+ *		kept), as KVM's vcpu_reset.  The core resets its own part.
  *
  * All run with the vCPU mutex held and may not sleep.
  */
@@ -250,6 +255,7 @@ struct hv_arch_backend_ops {
 			      const struct hv_debugregs *dbg);
 	int (*get_msr)(struct hv_vcpu *vcpu, u32 msr, u64 *data);
 	int (*set_msr)(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host);
+	void (*vcpu_reset)(struct hv_vcpu *vcpu, bool init_event);
 };
 
 /* Whether a backend that runs vCPUs provides every x86 op. */
@@ -264,7 +270,7 @@ hv_arch_backend_ops_valid(const struct hv_arch_backend_ops *ops)
 	       ops->set_nmi_masked &&
 	       ops->enable_irq_window && ops->enable_nmi_window &&
 	       ops->get_debugregs && ops->set_debugregs &&
-	       ops->get_msr && ops->set_msr;
+	       ops->get_msr && ops->set_msr && ops->vcpu_reset;
 }
 
 /* Counters exposed through debugfs (Documentation/virt/hv/api.rst). */

@@ -99,6 +99,8 @@ unsigned long hv_memslot_gfn_to_hva(const struct hv_memslot *slot, u64 gfn);
  * @mmu_notifier: (c) zaps nested mappings before host pages go away.
  * @vcpus:	[l] vCPUs by index.
  * @nr_vcpus:	[a] vCPUs created.
+ * @created_vcpus: [l] vCPUs created or being created; set before a
+ *		vCPU's arch state is built.
  * @max_vcpu_ids: [l] vCPU ids are below this (HV_ENABLE_CAP); 0 until set
  *		or fixed to HV_CAP_MAX_VCPU_ID by the first CREATE_VCPU.
  * @dead:	[a] set when hv found the VM inconsistent: ioctls get -EIO.
@@ -134,6 +136,7 @@ struct hv_vm {
 	struct mmu_notifier mmu_notifier;
 	struct xarray vcpus;
 	atomic_t nr_vcpus;
+	u32 created_vcpus;
 	u32 max_vcpu_ids;
 	bool dead;
 	struct hv_vm_stats stats;

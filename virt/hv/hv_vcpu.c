@@ -365,18 +365,28 @@ int hv_vcpu_create(struct hv_vm *vm, unsigned long id)
 
 	if (!hv_backend_runs_vcpus(vm->ops))
 		return -EOPNOTSUPP;
-	/* The first vCPU fixes the bound, as KVM's kvm_arch_vcpu_precreate(). */
+	/*
+	 * The first vCPU fixes the bound, as KVM's kvm_arch_vcpu_precreate().
+	 * The vCPU counts as created from here, before its arch state is
+	 * built, so that a VM-wide setting that must precede every vCPU
+	 * (HV_CREATE_IRQCHIP gives vCPUs a local APIC) sees it under
+	 * vm->lock and refuses, as KVM's created_vcpus.
+	 */
 	mutex_lock(&vm->lock);
 	if (!vm->max_vcpu_ids)
 		WRITE_ONCE(vm->max_vcpu_ids, HV_MAX_VCPU_IDS);
-	mutex_unlock(&vm->lock);
-	if (id >= READ_ONCE(vm->max_vcpu_ids))
+	if (id >= vm->max_vcpu_ids || vm->created_vcpus >= HV_MAX_VCPUS) {
+		mutex_unlock(&vm->lock);
 		return -EINVAL;
+	}
+	vm->created_vcpus++;
+	mutex_unlock(&vm->lock);
 	hv_preempt_key_enable();
 
+	r = -ENOMEM;
 	vcpu = kvzalloc(vm->ops->vcpu_size, GFP_KERNEL_ACCOUNT);
 	if (!vcpu)
-		return -ENOMEM;
+		goto err_uncount;
 	r = hv_vcpu_alloc_pages(vcpu);
 	if (r)
 		goto err_free_pages;
@@ -429,5 +439,9 @@ err_arch_destroy:
 err_free_pages:
 	hv_vcpu_free_pages(vcpu);
 	kvfree(vcpu);
+err_uncount:
+	mutex_lock(&vm->lock);
+	vm->created_vcpus--;
+	mutex_unlock(&vm->lock);
 	return r;
 }

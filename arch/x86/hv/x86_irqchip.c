@@ -131,7 +131,7 @@ static int hv_x86_create_irqchip(struct hv_vm *vm)
 	if (vm->arch.irqchip_in_kernel)
 		goto out;
 	r = -EINVAL;
-	if (atomic_read(&vm->nr_vcpus))
+	if (vm->created_vcpus)
 		goto out;
 	r = hv_pic_create(vm);
 	if (r)

@@ -13,6 +13,7 @@
 cd /payload || exit 1
 REPS=5
 ARGS=
+# shellcheck source=/dev/null
 [ -f bench.conf ] && . ./bench.conf
 
 # A cgroup v2 hierarchy with the memory controller, for the memory metrics.
@@ -30,6 +31,7 @@ done
 rc=0
 # run_side LABEL DEVICE REP
 run_side() {
+	# shellcheck disable=SC2086 # ARGS is a list of options
 	./hvbench --dev "$2" $ARGS >/tmp/bench.out 2>/tmp/bench.err
 	r=$?
 	sed -n "s/^result	/BENCH $1 $3	/p" /tmp/bench.out
@@ -62,8 +64,14 @@ while [ $rep -le "$REPS" ]; do
 		echo "bench: cannot load kvm_amd"
 		rc=1
 	fi
-	modprobe -r kvm_amd && { ! grep -q "^kvm " /proc/modules || rmmod kvm; } ||
-		{ echo "bench: cannot unload kvm_amd"; exit 1; }
+	if ! modprobe -r kvm_amd; then
+		echo "bench: cannot unload kvm_amd"
+		exit 1
+	fi
+	if grep -q "^kvm " /proc/modules && ! rmmod kvm; then
+		echo "bench: cannot unload kvm"
+		exit 1
+	fi
 	rep=$((rep + 1))
 done
 exit $rc

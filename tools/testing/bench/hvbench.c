@@ -69,53 +69,53 @@
  * overriding SET_REGS.
  */
 asm(".pushsection .rodata\n"
-    ".code32\n"
-    "hvb_guest_start:\n"
+	".code32\n"
+	"hvb_guest_start:\n"
     /* CPUID leaf 0, EDI times. */
-    "hvb_g_cpuid:\n"
-    "1:	xor %eax, %eax\n"
-    "	xor %ecx, %ecx\n"
-    "	cpuid\n"
-    "	dec %edi\n"
-    "	jnz 1b\n"
-    "	hlt\n"
+	"hvb_g_cpuid:\n"
+	"1:	xor %eax, %eax\n"
+	"	xor %ecx, %ecx\n"
+	"	cpuid\n"
+	"	dec %edi\n"
+	"	jnz 1b\n"
+	"	hlt\n"
     /* RDMSR of ECX, EDI times. */
-    "hvb_g_rdmsr:\n"
-    "1:	rdmsr\n"
-    "	dec %edi\n"
-    "	jnz 1b\n"
-    "	hlt\n"
+	"hvb_g_rdmsr:\n"
+	"1:	rdmsr\n"
+	"	dec %edi\n"
+	"	jnz 1b\n"
+	"	hlt\n"
     /* OUT EAX to port DX, EAX counting up: one exit to userspace each. */
-    "hvb_g_pio:\n"
-    "1:	out %eax, %dx\n"
-    "	inc %eax\n"
-    "	jmp 1b\n"
+	"hvb_g_pio:\n"
+	"1:	out %eax, %dx\n"
+	"	inc %eax\n"
+	"	jmp 1b\n"
     /* MMIO write of EAX to [ESI], EAX counting up. */
-    "hvb_g_mmio:\n"
-    "1:	mov %eax, (%esi)\n"
-    "	inc %eax\n"
-    "	jmp 1b\n"
+	"hvb_g_mmio:\n"
+	"1:	mov %eax, (%esi)\n"
+	"	inc %eax\n"
+	"	jmp 1b\n"
     /* HLT, EAX counting the wake-ups. */
-    "hvb_g_hlt:\n"
-    "1:	hlt\n"
-    "	inc %eax\n"
-    "	jmp 1b\n"
+	"hvb_g_hlt:\n"
+	"1:	hlt\n"
+	"	inc %eax\n"
+	"	jmp 1b\n"
     /* Write a byte at ESI, ESI += EBX, EDI times. */
-    "hvb_g_touch:\n"
-    "1:	movb $1, (%esi)\n"
-    "	add %ebx, %esi\n"
-    "	dec %edi\n"
-    "	jnz 1b\n"
-    "	hlt\n"
+	"hvb_g_touch:\n"
+	"1:	movb $1, (%esi)\n"
+	"	add %ebx, %esi\n"
+	"	dec %edi\n"
+	"	jnz 1b\n"
+	"	hlt\n"
     /* OUT AL to port DX, EDI times (an ioeventfd: no exit to userspace). */
-    "hvb_g_ioevent:\n"
-    "1:	out %al, %dx\n"
-    "	dec %edi\n"
-    "	jnz 1b\n"
-    "	hlt\n"
-    "hvb_guest_end:\n"
-    ".code64\n"
-    ".popsection\n");
+	"hvb_g_ioevent:\n"
+	"1:	out %al, %dx\n"
+	"	dec %edi\n"
+	"	jnz 1b\n"
+	"	hlt\n"
+	"hvb_guest_end:\n"
+	".code64\n"
+	".popsection\n");
 
 extern const char hvb_guest_start[], hvb_guest_end[];
 extern const char hvb_g_cpuid[], hvb_g_rdmsr[], hvb_g_pio[], hvb_g_mmio[];
@@ -167,19 +167,19 @@ static uint64_t now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static void result(const char *metric, double value, const char *unit)
+static void put_result(const char *metric, double value, const char *unit)
 {
 	printf("result\t%s\t%.1f\t%s\n", metric, value, unit);
 	fflush(stdout);
 }
 
-static void result_na(const char *metric, const char *reason)
+static void put_na(const char *metric, const char *reason)
 {
 	printf("result\t%s\tn/a\t%s\n", metric, reason);
 	fflush(stdout);
 }
 
-static void info(const char *fmt, ...)
+static void put_info(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -378,7 +378,7 @@ static void bench_cpuid(const char *metric)
 		fail("%s: guest's CPUID(0) %llx %llx %llx %llx is not the table's",
 		     metric, regs.rax, regs.rbx, regs.rcx, regs.rdx);
 	else if (ns)
-		result(metric, (double)ns / n, "ns");
+		put_result(metric, (double)ns / n, "ns");
 	vm_free(&v);
 }
 
@@ -408,7 +408,7 @@ static void bench_rdmsr(const char *metric)
 		fail("%s: guest read %#llx:%llx, GET_MSRS says %#llx", metric,
 		     regs.rdx, regs.rax, (unsigned long long)msrs.e.data);
 	else if (ns)
-		result(metric, (double)ns / n, "ns");
+		put_result(metric, (double)ns / n, "ns");
 	vm_free(&v);
 }
 
@@ -425,7 +425,7 @@ static void bench_ioeventfd(const char *metric)
 	struct vm v;
 
 	if (!check_cap(HV_CAP_IOEVENTFD)) {
-		result_na(metric, "CHECK_EXTENSION(CAP_IOEVENTFD) is 0: no ioeventfd");
+		put_na(metric, "CHECK_EXTENSION(CAP_IOEVENTFD) is 0: no ioeventfd");
 		return;
 	}
 	vm_setup(&v);
@@ -449,7 +449,7 @@ static void bench_ioeventfd(const char *metric)
 		fail("%s: eventfd counted %llu of %lu writes", metric,
 		     (unsigned long long)count, n);
 	else if (ns)
-		result(metric, (double)ns / n, "ns");
+		put_result(metric, (double)ns / n, "ns");
 	close(ioev.fd);
 	vm_free(&v);
 }
@@ -531,7 +531,7 @@ static void bench_user_exit(const char *metric, enum user_exit kind)
 			goto out;
 		}
 	}
-	result(metric, (double)(t1 - t0) / n, "ns");
+	put_result(metric, (double)(t1 - t0) / n, "ns");
 out:
 	vm_free(&v);
 }
@@ -591,7 +591,7 @@ static void bench_touch(const char *metric, bool thp)
 	long kib;
 
 	if (thp && !thp_available()) {
-		result_na(metric, "transparent hugepages are disabled in this host");
+		put_na(metric, "transparent hugepages are disabled in this host");
 		return;
 	}
 	vm_setup(&v);
@@ -624,13 +624,13 @@ static void bench_touch(const char *metric, bool thp)
 	}
 	if (ns) {
 		if (thp)
-			result(metric, (double)ns / (size / (2 * MIB)), "ns/2M");
+			put_result(metric, (double)ns / (size / (2 * MIB)), "ns/2M");
 		else
-			result(metric, (double)ns / pages, "ns/4K");
+			put_result(metric, (double)ns / pages, "ns/4K");
 	}
 	kib = anon_huge_kib(raw);
 	if (kib >= 0)
-		info("%s: %ld of %zu KiB THP-backed", metric, kib, size / KIB);
+		put_info("%s: %ld of %zu KiB THP-backed", metric, kib, size / KIB);
 	vm_free(&v);
 }
 
@@ -645,7 +645,7 @@ static void bench_vm_create(const char *metric)
 	t0 = now_ns();
 	for (i = 0; i < n; i++)
 		close(create_vm());
-	result(metric, (double)(now_ns() - t0) / n / 1000, "us");
+	put_result(metric, (double)(now_ns() - t0) / n / 1000, "us");
 }
 
 static void bench_vcpu_create(const char *metric)
@@ -669,7 +669,7 @@ static void bench_vcpu_create(const char *metric)
 			close(fds[j]);
 		close(vm);
 	}
-	result(metric, (double)total / (per_vm * vms) / 1000, "us");
+	put_result(metric, (double)total / (per_vm * vms) / 1000, "us");
 }
 
 /* Add and delete one 4 KiB slot while @present others exist. */
@@ -682,7 +682,7 @@ static void bench_memslot(const char *metric, unsigned int present)
 	int vm;
 
 	if ((unsigned int)check_cap(HV_CAP_NR_MEMSLOTS) < present + 1) {
-		result_na(metric, "fewer memory slots than needed");
+		put_na(metric, "fewer memory slots than needed");
 		return;
 	}
 	vm = create_vm();
@@ -704,7 +704,7 @@ static void bench_memslot(const char *metric, unsigned int present)
 			fatal("SET_USER_MEMORY_REGION (delete)");
 	}
 	t1 = now_ns();
-	result(metric, (double)(t1 - t0) / n / 1000, "us");
+	put_result(metric, (double)(t1 - t0) / n / 1000, "us");
 	close(vm);
 	munmap(mem, (present + 1) * 4096UL);
 }
@@ -793,7 +793,7 @@ static void bench_mem_vm(const char *metric)
 
 	why = cg_enter();
 	if (why) {
-		result_na(metric, why);
+		put_na(metric, why);
 		return;
 	}
 	close(create_vm());
@@ -805,9 +805,9 @@ static void bench_mem_vm(const char *metric)
 		close(fds[i]);
 	cg_leave();
 	if (before < 0 || after < 0)
-		result_na(metric, "memory.current unreadable");
+		put_na(metric, "memory.current unreadable");
 	else
-		result(metric, (double)(after - before) / n / KIB, "KiB");
+		put_result(metric, (double)(after - before) / n / KIB, "KiB");
 }
 
 static void bench_mem_vcpu(const char *metric)
@@ -821,7 +821,7 @@ static void bench_mem_vcpu(const char *metric)
 		n = max - 1;
 	why = cg_enter();
 	if (why) {
-		result_na(metric, why);
+		put_na(metric, why);
 		return;
 	}
 	vm = create_vm();
@@ -841,26 +841,26 @@ static void bench_mem_vcpu(const char *metric)
 	close(vm);
 	cg_leave();
 	if (before < 0 || after < 0)
-		result_na(metric, "memory.current unreadable");
+		put_na(metric, "memory.current unreadable");
 	else
-		result(metric, (double)(after - before) / n / KIB, "KiB");
+		put_result(metric, (double)(after - before) / n / KIB, "KiB");
 }
 
 /* ---- not measured yet ------------------------------------------------ */
 
 static void na_hlt_wake_timer(const char *metric)
 {
-	result_na(metric, "not measured yet: needs an in-kernel APIC timer, which hv lacks");
+	put_na(metric, "not measured yet: needs an in-kernel APIC timer, which hv lacks");
 }
 
 static void na_hlt_wake_ipi(const char *metric)
 {
-	result_na(metric, "not measured yet: needs in-kernel APICs, which hv lacks");
+	put_na(metric, "not measured yet: needs in-kernel APICs, which hv lacks");
 }
 
 static void na_boot(const char *metric)
 {
-	result_na(metric, "not measured yet: needs a VMM and a guest kernel image");
+	put_na(metric, "not measured yet: needs a VMM and a guest kernel image");
 }
 
 /* ---- driver --------------------------------------------------------- */
@@ -896,7 +896,7 @@ static const struct metric {
 	{ "boot_linux", na_boot, "Linux guest boot to init" },
 };
 
-static void usage(void)
+static void print_usage(void)
 {
 	fprintf(stderr,
 		"usage: hvbench [--dev /dev/hv|/dev/kvm] [--quick] [--only METRIC] [--list]\n");
@@ -906,24 +906,26 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	const char *only = NULL;
+	bool list = false;
 	unsigned int i;
 	int nent = 256;
 
 	for (i = 1; i < (unsigned int)argc; i++) {
-		if (!strcmp(argv[i], "--dev") && i + 1 < (unsigned int)argc) {
+		if (!strcmp(argv[i], "--dev") && i + 1 < (unsigned int)argc)
 			dev_path = argv[++i];
-		} else if (!strcmp(argv[i], "--quick")) {
+		else if (!strcmp(argv[i], "--quick"))
 			quick = true;
-		} else if (!strcmp(argv[i], "--only") && i + 1 < (unsigned int)argc) {
+		else if (!strcmp(argv[i], "--only") && i + 1 < (unsigned int)argc)
 			only = argv[++i];
-		} else if (!strcmp(argv[i], "--list")) {
-			for (i = 0; i < ARRAY_SIZE(metrics); i++)
-				printf("%-16s %s\n", metrics[i].name,
-				       metrics[i].what);
-			return 0;
-		} else {
-			usage();
-		}
+		else if (!strcmp(argv[i], "--list"))
+			list = true;
+		else
+			print_usage();
+	}
+	if (list) {
+		for (i = 0; i < ARRAY_SIZE(metrics); i++)
+			printf("%-16s %s\n", metrics[i].name, metrics[i].what);
+		return 0;
 	}
 
 	sys_fd = open(dev_path, O_RDWR | O_CLOEXEC);

@@ -4,12 +4,15 @@
 # "make bench": hvbench against hv and against Linux's kvm_amd in the same
 # boot of the x86-svm test host, alternating, and the table of both.
 #
-#   scripts/bench.sh [--reps N] [--quick] [--only METRIC] [--timeout S]
+#   scripts/bench.sh [--reps N] [--quick] [--only METRIC] [--realtime] [--timeout S]
 #
 #   --reps N     repetitions of each side (default 5)
 #   --quick      tiny iteration counts: a correctness smoke test whose
 #                figures mean nothing ("make check" runs this)
 #   --only M     one metric (names: hvbench --list)
+#   --realtime   time with the real clock; the default is QEMU's -icount
+#                (hvhost --icount): 1 "ns" is one emulated instruction,
+#                which does not depend on the machine's load
 #
 # The x86-svm host is QEMU TCG: its times are emulated, so only the
 # hv/kvm ratios mean anything (Documentation/virt/hv/performance.rst).
@@ -27,14 +30,15 @@ HVHOST=$HV_ROOT/tools/testing/hosts/hvhost
 payload=$BUILD/payload-bench
 out=$BUILD/bench
 
-reps=5 quick=0 only='' timeout=''
+reps=5 quick=0 only='' timeout='' icount=--icount
 while [ $# -gt 0 ]; do
 	case $1 in
 	--reps) reps=$2; shift 2 ;;
 	--quick) quick=1; shift ;;
 	--only) only=$2; shift 2 ;;
+	--realtime) icount=''; shift ;;
 	--timeout) timeout=$2; shift 2 ;;
-	*) echo "usage: $0 [--reps N] [--quick] [--only METRIC] [--timeout S]" >&2
+	*) echo "usage: $0 [--reps N] [--quick] [--only METRIC] [--realtime] [--timeout S]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -59,13 +63,13 @@ cp scripts/payload/bench.sh "$payload/run.sh"
 log=$BUILD/hosts/bench-x86-svm.log
 echo "bench: x86-svm host, $reps repetition(s) of hv and kvm_amd$([ $quick = 1 ] && echo ', quick')"
 r=0
-"$HVHOST" run --host x86-svm --with-kvm --payload "$payload" \
+"$HVHOST" run --host x86-svm --with-kvm $icount --payload "$payload" \
 	--modules "virt/hv/hv.ko arch/x86/hv/svm/hv-amd.ko" \
 	--timeout "$timeout" --name bench --log "$log" >"$out/run.out" 2>&1 || r=$?
 grep -v '^BENCH ' "$out/run.out" | grep -e '^bench: ' -e '^hvbench' -e '^hvhost:' -e 'booted+ran' || true
 tr -d '\r' <"$log" | grep '^BENCH ' >"$out/results.tsv" || true
 {
-	echo "# make bench, x86-svm (QEMU TCG), $(date -u '+%Y-%m-%d %H:%M UTC'), $reps repetition(s)$([ $quick = 1 ] && echo ', quick: figures meaningless')"
+	echo "# make bench, x86-svm (QEMU TCG$([ -n "$icount" ] && echo ' -icount: 1 ns = 1 instruction')), $(date -u '+%Y-%m-%d %H:%M UTC'), $reps repetition(s)$([ $quick = 1 ] && echo ', quick: figures meaningless')"
 	awk -f tools/testing/bench/table.awk "$out/results.tsv" || true
 	echo "x86-vmx (hv-intel vs kvm_intel): n/a: hv-intel runs no vCPUs yet"
 } | tee "$out/table.txt"

@@ -361,7 +361,7 @@ static const struct hv_cpuid_entry2 *cpuid_leaf(uint32_t fn)
 static void bench_cpuid(const char *metric)
 {
 	const struct hv_cpuid_entry2 *leaf0 = cpuid_leaf(0);
-	unsigned long n = N(20000, 50);
+	unsigned long n = N(5000, 50);
 	struct hv_regs regs = { .rdi = 100 };
 	struct vm v;
 	uint64_t ns;
@@ -388,7 +388,7 @@ static void bench_rdmsr(const char *metric)
 		struct hv_msrs h;
 		struct hv_msr_entry e;
 	} msrs = { .h.nmsrs = 1, .e.index = BENCH_MSR };
-	unsigned long n = N(20000, 50);
+	unsigned long n = N(5000, 50);
 	struct hv_regs regs = { .rcx = BENCH_MSR, .rdi = 100 };
 	struct vm v;
 	uint64_t ns;
@@ -414,7 +414,7 @@ static void bench_rdmsr(const char *metric)
 
 static void bench_ioeventfd(const char *metric)
 {
-	unsigned long n = N(20000, 50);
+	unsigned long n = N(5000, 50);
 	struct hv_ioeventfd ioev = {
 		.addr = IOEVENT_PORT,
 		.len = 1,
@@ -461,7 +461,7 @@ enum user_exit { USER_PIO, USER_MMIO, USER_HLT };
 /* One exit to userspace per iteration; checks each exit's data. */
 static void bench_user_exit(const char *metric, enum user_exit kind)
 {
-	unsigned long n = N(5000, 20), i, warm = 50;
+	unsigned long n = N(2000, 20), i, warm = 50;
 	struct hv_regs regs = { 0 };
 	uint64_t t0 = 0, t1;
 	struct hv_run *run;
@@ -582,7 +582,7 @@ static bool thp_available(void)
  */
 static void bench_touch(const char *metric, bool thp)
 {
-	size_t size = thp ? N(64, 4) * MIB : N(32, 1) * MIB;
+	size_t size = thp ? N(32, 4) * MIB : N(16, 1) * MIB;
 	unsigned long pages = size / 4096;
 	struct hv_regs regs = { 0 };
 	uint64_t ns;
@@ -638,7 +638,7 @@ static void bench_touch(const char *metric, bool thp)
 
 static void bench_vm_create(const char *metric)
 {
-	unsigned long n = N(50, 3), i;
+	unsigned long n = N(20, 3), i;
 	uint64_t t0;
 
 	close(create_vm());		/* warm up */
@@ -675,7 +675,7 @@ static void bench_vcpu_create(const char *metric)
 /* Add and delete one 4 KiB slot while @present others exist. */
 static void bench_memslot(const char *metric, unsigned int present)
 {
-	unsigned long n = N(50, 3), i;
+	unsigned long n = N(20, 3), i;
 	unsigned int s;
 	uint64_t t0, t1;
 	char *mem;

@@ -28,6 +28,7 @@
 /* CPUID Fn8000_000A_EDX, APM 15.4 / CPUID specification. */
 #define SVM_FEATURE_NPT			BIT(0)
 #define SVM_FEATURE_NRIPS		BIT(3)
+#define SVM_FEATURE_VMCB_CLEAN		BIT(5)
 #define SVM_FEATURE_FLUSH_BY_ASID	BIT(6)
 #define SVM_FEATURE_DECODE_ASSISTS	BIT(7)
 
@@ -38,6 +39,7 @@
 bool svm_has_nrips;
 bool svm_has_flush_by_asid;
 bool svm_has_decode_assists;
+bool svm_has_vmcb_clean;
 u32 svm_nr_asids;
 u64 svm_iopm_pa;
 u64 svm_msrpm_pa;
@@ -65,6 +67,8 @@ static int svm_cpu_enable(void)
 	/* ASID 0 is the host's (APM 15.16); TLB contents are unknown. */
 	sd->next_asid = svm_nr_asids;
 	sd->asid_generation++;
+	/* Nothing this CPU cached of a VMCB before is to be trusted. */
+	sd->last_vmcb_pa = 0;
 	return 0;
 }
 
@@ -245,10 +249,12 @@ static int svm_probe(void)
 	svm_has_nrips = edx & SVM_FEATURE_NRIPS;
 	svm_has_flush_by_asid = edx & SVM_FEATURE_FLUSH_BY_ASID;
 	svm_has_decode_assists = edx & SVM_FEATURE_DECODE_ASSISTS;
-	pr_info("%u ASIDs%s%s%s\n", svm_nr_asids,
+	svm_has_vmcb_clean = edx & SVM_FEATURE_VMCB_CLEAN;
+	pr_info("%u ASIDs%s%s%s%s\n", svm_nr_asids,
 		svm_has_nrips ? ", next-RIP save" : "",
 		svm_has_flush_by_asid ? ", flush by ASID" : "",
-		svm_has_decode_assists ? ", decode assists" : "");
+		svm_has_decode_assists ? ", decode assists" : "",
+		svm_has_vmcb_clean ? ", VMCB clean bits" : "");
 	return 0;
 }
 

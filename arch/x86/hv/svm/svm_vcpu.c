@@ -481,6 +481,7 @@ void svm_vcpu_reset(struct svm_vcpu *svm)
 	vcpu->arch.pending = HV_PENDING_NONE;
 	hv_x86_msr_reset(vcpu);
 	svm->asid_generation = 0;
+	svm->clean_cpu = -1;
 	svm->guest_uses_dr = false;
 	memset(svm->guest_dr, 0, sizeof(svm->guest_dr));
 	svm->nmi_masked = false;
@@ -608,6 +609,107 @@ static void svm_put_guest_state(struct svm_vcpu *svm)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, svm_host_xcr0);
 }
 
+/*
+ * VMCB clean bits (APM 15.15.3, "VMCB State Caching"): a set bit lets
+ * VMRUN use what the CPU cached of that group of fields at the last
+ * #VMEXIT of this VMCB on this CPU instead of reading them again.  Rather
+ * than make every writer of the VMCB (state ioctls, event injection, exit
+ * handlers) mark what it changed, the fields of each group are kept as
+ * the #VMEXIT left them and compared before the next VMRUN: a group is
+ * clean only if nothing has changed it since.  Groups hv does not track
+ * (LBR, AVIC, CET) stay dirty, which is always correct.
+ */
+#define SVM_CLEAN_I		BIT(0)	/* intercepts, pause filter, TSC offset */
+#define SVM_CLEAN_IOPM		BIT(1)	/* IOPM_BASE, MSRPM_BASE */
+#define SVM_CLEAN_ASID		BIT(2)
+#define SVM_CLEAN_TPR		BIT(3)	/* V_TPR ... V_INTR_VECTOR, 60h-67h */
+#define SVM_CLEAN_NP		BIT(4)	/* N_CR3, G_PAT (and NP_ENABLE) */
+#define SVM_CLEAN_CRX		BIT(5)	/* CR0, CR3, CR4, EFER */
+#define SVM_CLEAN_DRX		BIT(6)	/* DR6, DR7 */
+#define SVM_CLEAN_DT		BIT(7)	/* GDTR, IDTR */
+#define SVM_CLEAN_SEG		BIT(8)	/* ES, CS, SS, DS, CPL */
+#define SVM_CLEAN_CR2		BIT(9)
+
+#define SVM_CLEAN_FIELD(bit, first, last)				\
+	{ bit, offsetof(struct vmcb, first), offsetofend(struct vmcb, last) }
+
+/* Each group's fields, from the first to the last member named. */
+static const struct svm_clean_field {
+	u16 bit;
+	u16 offset;
+	u16 end;
+} svm_clean_fields[] = {
+	SVM_CLEAN_FIELD(SVM_CLEAN_I, control.intercept_cr,
+			control.intercept_misc3),
+	SVM_CLEAN_FIELD(SVM_CLEAN_I, control.pause_filter_thresh,
+			control.pause_filter_count),
+	SVM_CLEAN_FIELD(SVM_CLEAN_I, control.tsc_offset, control.tsc_offset),
+	SVM_CLEAN_FIELD(SVM_CLEAN_IOPM, control.iopm_base_pa,
+			control.msrpm_base_pa),
+	SVM_CLEAN_FIELD(SVM_CLEAN_ASID, control.asid, control.asid),
+	SVM_CLEAN_FIELD(SVM_CLEAN_TPR, control.int_ctl, control.int_ctl),
+	SVM_CLEAN_FIELD(SVM_CLEAN_NP, control.nested_ctl, control.nested_ctl),
+	SVM_CLEAN_FIELD(SVM_CLEAN_NP, control.nested_cr3, control.nested_cr3),
+	SVM_CLEAN_FIELD(SVM_CLEAN_NP, save.g_pat, save.g_pat),
+	SVM_CLEAN_FIELD(SVM_CLEAN_CRX, save.cr4, save.cr0),
+	SVM_CLEAN_FIELD(SVM_CLEAN_CRX, save.efer, save.efer),
+	SVM_CLEAN_FIELD(SVM_CLEAN_DRX, save.dr7, save.dr6),
+	SVM_CLEAN_FIELD(SVM_CLEAN_DT, save.gdtr, save.gdtr),
+	SVM_CLEAN_FIELD(SVM_CLEAN_DT, save.idtr, save.idtr),
+	SVM_CLEAN_FIELD(SVM_CLEAN_SEG, save.es, save.ds),
+	SVM_CLEAN_FIELD(SVM_CLEAN_SEG, save.cpl, save.cpl),
+	SVM_CLEAN_FIELD(SVM_CLEAN_CR2, save.cr2, save.cr2),
+};
+
+/*
+ * The clean bits for the next VMRUN on @cpu: none unless this VMCB was
+ * the last one this CPU ran and its fields were seen there (a new CPU, a
+ * reset, a failed VMRUN or SVM re-enabled on the CPU all start over).
+ */
+static u32 svm_clean_bits(struct svm_vcpu *svm, struct svm_cpu_data *sd,
+			  int cpu)
+{
+	const u8 *vmcb = (const u8 *)svm->vmcb, *seen = svm->clean_seen;
+	u32 dirty = 0;
+	int i;
+
+	if (!svm_has_vmcb_clean || svm->clean_cpu != cpu ||
+	    sd->last_vmcb_pa != svm->vmcb_pa)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(svm_clean_fields); i++) {
+		const struct svm_clean_field *f = &svm_clean_fields[i];
+
+		if (memcmp(vmcb + f->offset, seen, f->end - f->offset))
+			dirty |= f->bit;
+		seen += f->end - f->offset;
+	}
+	return (SVM_CLEAN_CR2 << 1) - 1 - dirty;
+}
+
+/* After a #VMEXIT on @cpu: what the CPU may now have cached. */
+static void svm_clean_seen(struct svm_vcpu *svm, int cpu)
+{
+	const u8 *vmcb = (const u8 *)svm->vmcb;
+	u8 *seen = svm->clean_seen;
+	int i;
+
+	if (!svm_has_vmcb_clean)
+		return;
+	for (i = 0; i < ARRAY_SIZE(svm_clean_fields); i++) {
+		const struct svm_clean_field *f = &svm_clean_fields[i];
+
+		/* The table outgrew clean_seen: stay all dirty. */
+		if (seen + f->end - f->offset >
+		    svm->clean_seen + sizeof(svm->clean_seen)) {
+			svm->clean_cpu = -1;
+			return;
+		}
+		memcpy(seen, vmcb + f->offset, f->end - f->offset);
+		seen += f->end - f->offset;
+	}
+	svm->clean_cpu = cpu;
+}
+
 /**
  * svm_vcpu_run - enter the guest once and handle the exit
  * @vcpu: the vCPU, loaded, with its mutex and the VM's SRCU held.
@@ -619,7 +721,7 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb *vmcb = svm->vmcb;
 	struct svm_cpu_data *sd;
-	int r;
+	int cpu, r;
 
 	vmcb->save.rax = vcpu->arch.regs[HV_REG_RAX];
 	vmcb->save.rsp = vcpu->arch.regs[HV_REG_RSP];
@@ -653,7 +755,8 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
 
-	svm_assign_asid(svm, smp_processor_id());
+	cpu = smp_processor_id();
+	svm_assign_asid(svm, cpu);
 	vcpu->arch.has_run = true;
 	hv_x86_inject_pending(vcpu);
 	sd = this_cpu_ptr(&svm_cpu_data);
@@ -661,7 +764,7 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	clgi();
 	svm_load_guest_state(svm);
 	vmcb->control.exit_code = SVM_EXIT_NONE;
-	vmcb->control.clean = 0;
+	vmcb->control.clean = svm_clean_bits(svm, sd, cpu);
 	hv_guest_enter_irqoff();
 	/*
 	 * With V_INTR_MASKING, RFLAGS.IF at VMRUN masks physical interrupts
@@ -672,6 +775,12 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	raw_local_irq_enable();
 	__svm_vmrun(vcpu->arch.regs, svm->vmcb_pa, sd->host_save_pa);
 	raw_local_irq_disable();
+	sd->last_vmcb_pa = svm->vmcb_pa;
+	if (likely(vmcb->control.exit_code != SVM_EXIT_NONE &&
+		   vmcb->control.exit_code != SVM_EXIT_INVALID))
+		svm_clean_seen(svm, cpu);
+	else
+		svm->clean_cpu = -1;
 	hv_guest_exit_irqoff();
 	svm_put_guest_state(svm);
 	WRITE_ONCE(vcpu->mode, HV_OUTSIDE_GUEST_MODE);

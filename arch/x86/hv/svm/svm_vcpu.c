@@ -561,16 +561,18 @@ static void svm_flush_tlb(struct svm_vcpu *svm)
 /*
  * Host state VMRUN leaves to software, with GIF=0: XCR0 (APM 15.5 does
  * not switch it), PKRU (the guest may set CR4.PKE and write it), and the
- * debug registers once the guest uses them.
+ * debug registers once the guest uses them.  The feature tests are
+ * patched branches (cpu_feature_enabled()), not bitmap reads: this runs
+ * twice per exit.
  */
 static void svm_load_guest_state(struct svm_vcpu *svm)
 {
 	struct hv_vcpu *vcpu = &svm->vcpu;
 
-	if (boot_cpu_has(X86_FEATURE_OSXSAVE) &&
+	if (cpu_feature_enabled(X86_FEATURE_OSXSAVE) &&
 	    vcpu->arch.xcr0 != svm_host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->arch.xcr0);
-	if (boot_cpu_has(X86_FEATURE_OSPKE))
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE))
 		svm->host_pkru = rdpkru();
 	if (svm->guest_uses_dr) {
 		/*
@@ -597,14 +599,14 @@ static void svm_put_guest_state(struct svm_vcpu *svm)
 	/* #VMEXIT leaves DR7 at its reset value; rearm host breakpoints. */
 	if (hw_breakpoint_active() || svm->guest_uses_dr)
 		hw_breakpoint_restore();
-	if (boot_cpu_has(X86_FEATURE_OSPKE) && rdpkru() != svm->host_pkru)
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE) && rdpkru() != svm->host_pkru)
 		wrpkru(svm->host_pkru);
 	/*
 	 * Compare with the register, not with what hv loaded: an XSETBV the
 	 * hardware failed to intercept (QEMU's SVM has been seen to) must not
 	 * leave the guest's XCR0 in force in the host.
 	 */
-	if (boot_cpu_has(X86_FEATURE_OSXSAVE) &&
+	if (cpu_feature_enabled(X86_FEATURE_OSXSAVE) &&
 	    xgetbv(XCR_XFEATURE_ENABLED_MASK) != svm_host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, svm_host_xcr0);
 }

@@ -675,8 +675,7 @@ static u32 svm_clean_bits(struct svm_vcpu *svm, struct svm_cpu_data *sd,
 	u32 dirty = 0;
 	int i;
 
-	if (!svm_has_vmcb_clean || svm->clean_cpu != cpu ||
-	    sd->last_vmcb_pa != svm->vmcb_pa)
+	if (svm->clean_cpu != cpu || sd->last_vmcb_pa != svm->vmcb_pa)
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(svm_clean_fields); i++) {
 		const struct svm_clean_field *f = &svm_clean_fields[i];
@@ -689,14 +688,20 @@ static u32 svm_clean_bits(struct svm_vcpu *svm, struct svm_cpu_data *sd,
 }
 
 /* After a #VMEXIT on @cpu: what the CPU may now have cached. */
-static void svm_clean_seen(struct svm_vcpu *svm, int cpu)
+static void svm_clean_seen(struct svm_vcpu *svm, struct svm_cpu_data *sd,
+			   int cpu)
 {
 	const u8 *vmcb = (const u8 *)svm->vmcb;
 	u8 *seen = svm->clean_seen;
+	u32 code = svm->vmcb->control.exit_code;
 	int i;
 
-	if (!svm_has_vmcb_clean)
+	sd->last_vmcb_pa = svm->vmcb_pa;
+	/* A VMRUN that faulted or failed its checks cached nothing sure. */
+	if (code == SVM_EXIT_NONE || code == SVM_EXIT_INVALID) {
+		svm->clean_cpu = -1;
 		return;
+	}
 	for (i = 0; i < ARRAY_SIZE(svm_clean_fields); i++) {
 		const struct svm_clean_field *f = &svm_clean_fields[i];
 
@@ -766,7 +771,8 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	clgi();
 	svm_load_guest_state(svm);
 	vmcb->control.exit_code = SVM_EXIT_NONE;
-	vmcb->control.clean = svm_clean_bits(svm, sd, cpu);
+	vmcb->control.clean = svm_has_vmcb_clean ?
+			      svm_clean_bits(svm, sd, cpu) : 0;
 	hv_guest_enter_irqoff();
 	/*
 	 * With V_INTR_MASKING, RFLAGS.IF at VMRUN masks physical interrupts
@@ -777,12 +783,8 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	raw_local_irq_enable();
 	__svm_vmrun(vcpu->arch.regs, svm->vmcb_pa, sd->host_save_pa);
 	raw_local_irq_disable();
-	sd->last_vmcb_pa = svm->vmcb_pa;
-	if (likely(vmcb->control.exit_code != SVM_EXIT_NONE &&
-		   vmcb->control.exit_code != SVM_EXIT_INVALID))
-		svm_clean_seen(svm, cpu);
-	else
-		svm->clean_cpu = -1;
+	if (svm_has_vmcb_clean)
+		svm_clean_seen(svm, sd, cpu);
 	hv_guest_exit_irqoff();
 	svm_put_guest_state(svm);
 	WRITE_ONCE(vcpu->mode, HV_OUTSIDE_GUEST_MODE);

@@ -24,8 +24,8 @@ struct svm_vm {
 	u64 *npt_root;
 };
 
-/* Bytes of VMCB fields that VMCB clean bits cover and hv tracks. */
-#define SVM_CLEAN_SEEN_SIZE	256
+/* 8-byte words of the VMCB that hv tracks for VMCB clean bits. */
+#define SVM_CLEAN_WORDS		32
 
 /* Nested page-table pages a fault may need, allocated before mmu_lock. */
 #define SVM_NPT_CACHE_PAGES	4	/* levels below a 5-level root */
@@ -57,7 +57,7 @@ struct svm_npt_cache {
  * @host_pkru:	[v] host PKRU, restored after an exit if the guest
  *		changed it (it can set CR4.PKE without an intercept).
  * @clean_cpu:	[v] the CPU @clean_seen was taken on, -1 if none is valid.
- * @clean_seen:	[v] the VMCB fields of each clean-bit group as the last
+ * @clean_seen:	[v] the VMCB words of the clean-bit groups as the last
  *		#VMEXIT left them (svm_vcpu.c, APM 15.15.3).
  */
 struct svm_vcpu {
@@ -76,7 +76,7 @@ struct svm_vcpu {
 	u64 nmi_iret_rip;
 	u32 host_pkru;
 	int clean_cpu;
-	u8 clean_seen[SVM_CLEAN_SEEN_SIZE];
+	u64 clean_seen[SVM_CLEAN_WORDS];
 };
 
 static inline struct svm_vm *to_svm_vm(struct hv_vm *vm)

@@ -46,6 +46,11 @@ u64 svm_msrpm_pa;
 u64 svm_host_xcr0;
 DEFINE_PER_CPU(struct svm_cpu_data, svm_cpu_data);
 
+/* hv-amd.vmcb_clean=0 reloads the whole VMCB on every VMRUN. */
+static bool vmcb_clean = true;
+module_param(vmcb_clean, bool, 0444);
+MODULE_PARM_DESC(vmcb_clean, "Use VMCB clean bits where the CPU has them (default: on)");
+
 static struct page *svm_iopm;
 static struct page *svm_msrpm;
 
@@ -249,7 +254,7 @@ static int svm_probe(void)
 	svm_has_nrips = edx & SVM_FEATURE_NRIPS;
 	svm_has_flush_by_asid = edx & SVM_FEATURE_FLUSH_BY_ASID;
 	svm_has_decode_assists = edx & SVM_FEATURE_DECODE_ASSISTS;
-	svm_has_vmcb_clean = edx & SVM_FEATURE_VMCB_CLEAN;
+	svm_has_vmcb_clean = vmcb_clean && (edx & SVM_FEATURE_VMCB_CLEAN);
 	pr_info("%u ASIDs%s%s%s%s\n", svm_nr_asids,
 		svm_has_nrips ? ", next-RIP save" : "",
 		svm_has_flush_by_asid ? ", flush by ASID" : "",

@@ -616,10 +616,12 @@ static void svm_put_guest_state(struct svm_vcpu *svm)
  * VMRUN use what the CPU cached of that group of fields at the last
  * #VMEXIT of this VMCB on this CPU instead of reading them again.  Rather
  * than make every writer of the VMCB (state ioctls, event injection, exit
- * handlers) mark what it changed, the fields of each group are kept as
- * the #VMEXIT left them and compared before the next VMRUN: a group is
- * clean only if nothing has changed it since.  Groups hv does not track
- * (LBR, AVIC, CET) stay dirty, which is always correct.
+ * handlers) mark what it changed, the 8-byte words holding each group's
+ * fields are kept as the #VMEXIT left them and compared before the next
+ * VMRUN: a group is clean only if none of its words changed since.  A
+ * word may also hold reserved bytes or a neighbouring field (TLB_CONTROL
+ * beside the ASID): a change there only costs a reload.  Groups hv does
+ * not track (LBR, AVIC, CET) stay dirty, which is always correct.
  */
 #define SVM_CLEAN_I		BIT(0)	/* intercepts, pause filter, TSC offset */
 #define SVM_CLEAN_IOPM		BIT(1)	/* IOPM_BASE, MSRPM_BASE */
@@ -632,69 +634,105 @@ static void svm_put_guest_state(struct svm_vcpu *svm)
 #define SVM_CLEAN_SEG		BIT(8)	/* ES, CS, SS, DS, CPL */
 #define SVM_CLEAN_CR2		BIT(9)
 
-#define SVM_CLEAN_FIELD(bit, first, last)				\
-	{ bit, offsetof(struct vmcb, first), offsetofend(struct vmcb, last) }
+/* The 8-byte word of struct vmcb that holds @field. */
+#define W(field)	(((const u64 *)v)[offsetof(struct vmcb, field) / 8])
 
-/* Each group's fields, from the first to the last member named. */
-static const struct svm_clean_field {
-	u16 bit;
-	u16 offset;
-	u16 end;
-} svm_clean_fields[] = {
-	SVM_CLEAN_FIELD(SVM_CLEAN_I, control.intercept_cr,
-			control.intercept_misc3),
-	SVM_CLEAN_FIELD(SVM_CLEAN_I, control.pause_filter_thresh,
-			control.pause_filter_count),
-	SVM_CLEAN_FIELD(SVM_CLEAN_I, control.tsc_offset, control.tsc_offset),
-	SVM_CLEAN_FIELD(SVM_CLEAN_IOPM, control.iopm_base_pa,
-			control.msrpm_base_pa),
-	SVM_CLEAN_FIELD(SVM_CLEAN_ASID, control.asid, control.asid),
-	SVM_CLEAN_FIELD(SVM_CLEAN_TPR, control.int_ctl, control.int_ctl),
-	SVM_CLEAN_FIELD(SVM_CLEAN_NP, control.nested_ctl, control.nested_ctl),
-	SVM_CLEAN_FIELD(SVM_CLEAN_NP, control.nested_cr3, control.nested_cr3),
-	SVM_CLEAN_FIELD(SVM_CLEAN_NP, save.g_pat, save.g_pat),
-	SVM_CLEAN_FIELD(SVM_CLEAN_CRX, save.cr4, save.cr0),
-	SVM_CLEAN_FIELD(SVM_CLEAN_CRX, save.efer, save.efer),
-	SVM_CLEAN_FIELD(SVM_CLEAN_DRX, save.dr7, save.dr6),
-	SVM_CLEAN_FIELD(SVM_CLEAN_DT, save.gdtr, save.gdtr),
-	SVM_CLEAN_FIELD(SVM_CLEAN_DT, save.idtr, save.idtr),
-	SVM_CLEAN_FIELD(SVM_CLEAN_SEG, save.es, save.ds),
-	SVM_CLEAN_FIELD(SVM_CLEAN_SEG, save.cpl, save.cpl),
-	SVM_CLEAN_FIELD(SVM_CLEAN_CR2, save.cr2, save.cr2),
-};
+/*
+ * The tracked words of @v, by group, in this order (svm_clean_bits()
+ * follows it); written out rather than table-driven: this runs at every
+ * exit.
+ */
+static __always_inline void svm_clean_words(const struct vmcb *v, u64 *w)
+{
+	w[0] = W(control.intercept_cr);		/* I: and DR */
+	w[1] = W(control.intercept_exceptions);	/* and misc1 */
+	w[2] = W(control.intercept_misc2);	/* and misc3 */
+	w[3] = W(control.pause_filter_thresh);	/* and count */
+	w[4] = W(control.tsc_offset);
+	w[5] = W(control.iopm_base_pa);		/* IOPM */
+	w[6] = W(control.msrpm_base_pa);
+	w[7] = W(control.asid);			/* ASID (and TLB_CONTROL) */
+	w[8] = W(control.int_ctl);		/* TPR */
+	w[9] = W(control.nested_ctl);		/* NP */
+	w[10] = W(control.nested_cr3);
+	w[11] = W(save.g_pat);
+	w[12] = W(save.cr0);			/* CRx */
+	w[13] = W(save.cr3);
+	w[14] = W(save.cr4);
+	w[15] = W(save.efer);
+	w[16] = W(save.dr6);			/* DRx */
+	w[17] = W(save.dr7);
+	w[18] = W(save.gdtr);			/* DT: limit, then base */
+	w[19] = W(save.gdtr.base);
+	w[20] = W(save.idtr);
+	w[21] = W(save.idtr.base);
+	w[22] = W(save.es);			/* SEG */
+	w[23] = W(save.es.base);
+	w[24] = W(save.cs);
+	w[25] = W(save.cs.base);
+	w[26] = W(save.ss);
+	w[27] = W(save.ss.base);
+	w[28] = W(save.ds);
+	w[29] = W(save.ds.base);
+	w[30] = W(save.cpl);
+	w[31] = W(save.cr2);			/* CR2 */
+}
+
+/* Whether word @i of svm_clean_words() changed since the last exit. */
+#define D(i, field)	(W(field) ^ seen[i])
 
 /*
  * The clean bits for the next VMRUN on @cpu: none unless this VMCB was
- * the last one this CPU ran and its fields were seen there (a new CPU, a
+ * the last one this CPU ran and its words were seen there (a new CPU, a
  * reset, a failed VMRUN or SVM re-enabled on the CPU all start over).
  */
 static u32 svm_clean_bits(struct svm_vcpu *svm, struct svm_cpu_data *sd,
 			  int cpu)
 {
-	const u8 *vmcb = (const u8 *)svm->vmcb, *seen = svm->clean_seen;
-	u32 dirty = 0;
-	int i;
+	const struct vmcb *v = svm->vmcb;
+	const u64 *seen = svm->clean_seen;
+	u32 clean = 0;
 
 	if (svm->clean_cpu != cpu || sd->last_vmcb_pa != svm->vmcb_pa)
 		return 0;
-	for (i = 0; i < ARRAY_SIZE(svm_clean_fields); i++) {
-		const struct svm_clean_field *f = &svm_clean_fields[i];
-
-		if (memcmp(vmcb + f->offset, seen, f->end - f->offset))
-			dirty |= f->bit;
-		seen += f->end - f->offset;
-	}
-	return (SVM_CLEAN_CR2 << 1) - 1 - dirty;
+	if (!(D(0, control.intercept_cr) | D(1, control.intercept_exceptions) |
+	      D(2, control.intercept_misc2) |
+	      D(3, control.pause_filter_thresh) | D(4, control.tsc_offset)))
+		clean |= SVM_CLEAN_I;
+	if (!(D(5, control.iopm_base_pa) | D(6, control.msrpm_base_pa)))
+		clean |= SVM_CLEAN_IOPM;
+	if (!D(7, control.asid))
+		clean |= SVM_CLEAN_ASID;
+	if (!D(8, control.int_ctl))
+		clean |= SVM_CLEAN_TPR;
+	if (!(D(9, control.nested_ctl) | D(10, control.nested_cr3) |
+	      D(11, save.g_pat)))
+		clean |= SVM_CLEAN_NP;
+	if (!(D(12, save.cr0) | D(13, save.cr3) | D(14, save.cr4) |
+	      D(15, save.efer)))
+		clean |= SVM_CLEAN_CRX;
+	if (!(D(16, save.dr6) | D(17, save.dr7)))
+		clean |= SVM_CLEAN_DRX;
+	if (!(D(18, save.gdtr) | D(19, save.gdtr.base) | D(20, save.idtr) |
+	      D(21, save.idtr.base)))
+		clean |= SVM_CLEAN_DT;
+	if (!(D(22, save.es) | D(23, save.es.base) | D(24, save.cs) |
+	      D(25, save.cs.base) | D(26, save.ss) | D(27, save.ss.base) |
+	      D(28, save.ds) | D(29, save.ds.base) | D(30, save.cpl)))
+		clean |= SVM_CLEAN_SEG;
+	if (!D(31, save.cr2))
+		clean |= SVM_CLEAN_CR2;
+	return clean;
 }
+
+#undef D
+#undef W
 
 /* After a #VMEXIT on @cpu: what the CPU may now have cached. */
 static void svm_clean_seen(struct svm_vcpu *svm, struct svm_cpu_data *sd,
 			   int cpu)
 {
-	const u8 *vmcb = (const u8 *)svm->vmcb;
-	u8 *seen = svm->clean_seen;
 	u32 code = svm->vmcb->control.exit_code;
-	int i;
 
 	sd->last_vmcb_pa = svm->vmcb_pa;
 	/* A VMRUN that faulted or failed its checks cached nothing sure. */
@@ -702,18 +740,7 @@ static void svm_clean_seen(struct svm_vcpu *svm, struct svm_cpu_data *sd,
 		svm->clean_cpu = -1;
 		return;
 	}
-	for (i = 0; i < ARRAY_SIZE(svm_clean_fields); i++) {
-		const struct svm_clean_field *f = &svm_clean_fields[i];
-
-		/* The table outgrew clean_seen: stay all dirty. */
-		if (seen + f->end - f->offset >
-		    svm->clean_seen + sizeof(svm->clean_seen)) {
-			svm->clean_cpu = -1;
-			return;
-		}
-		memcpy(seen, vmcb + f->offset, f->end - f->offset);
-		seen += f->end - f->offset;
-	}
+	svm_clean_words(svm->vmcb, svm->clean_seen);
 	svm->clean_cpu = cpu;
 }
 

@@ -7,6 +7,8 @@
 #   make [KDIR=...]        build hv.ko, hv-amd.ko, hv-intel.ko
 #   make install           install them (INSTALL_MOD_DIR, default extra) + depmod
 #   make run               build, boot the x86-svm test host, load hv, run a guest
+#   make bench             hvbench against hv and kvm_amd in one x86-svm boot:
+#                          a table of both and their ratio (BENCH_ARGS="--reps N")
 #   make check             every test: ABI layout, static checks, selftests in
 #                          the x86-svm and x86-vmx hosts, runner and DKMS checks
 #   make clean
@@ -21,7 +23,7 @@ HVHOST		:= $(HV_ROOT)/tools/testing/hosts/hvhost
 export HV_ROOT BUILD
 
 .PHONY: all modules install install-headers install-udev clean deps \
-	run check check-kvm-selftests check-abi check-unit check-build check-style check-hosts \
+	run bench check check-bench check-kvm-selftests check-abi check-unit check-build check-style check-hosts \
 	check-runner check-dkms check-arm64 selftests
 
 all: modules
@@ -57,9 +59,12 @@ deps:
 run: deps
 	scripts/run.sh
 
+bench: deps
+	scripts/bench.sh $(BENCH_ARGS)
+
 check: deps
 	scripts/check.sh
 
 check-abi check-unit check-build check-style check-hosts check-runner \
-check-dkms check-arm64 check-kvm-selftests selftests: deps
+check-dkms check-arm64 check-kvm-selftests check-bench selftests: deps
 	scripts/check.sh $(@:check-%=%)

@@ -6,7 +6,7 @@
 #
 #   scripts/check.sh [step...]     (default: all steps)
 #
-# Steps: abi unit build style selftests hosts runner arm64 dkms
+# Steps: abi unit build style selftests hosts runner arm64 dkms bench
 #   abi        ABI layout of the uapi headers against <linux/kvm.h> (here),
 #              x86 and arm64
 #   unit       unit tests of pure kernel code (the MMIO decoder), in
@@ -19,6 +19,8 @@
 #   arm64      hv.ko + hv-arm64.ko cross-built (W=1) and the selftests run in
 #              the arm64-vhe host, which must boot at EL2 with VHE
 #   dkms       dkms add/build of this tree against Debian 12's headers
+#   bench      hvbench (make bench) once against hv and kvm_amd in x86-svm
+#              with tiny counts: a correctness smoke test, no timing checks
 #   kvm-selftests  Linux's own KVM selftests (linux-source-6.1, unmodified)
 #              against hv and kvm_amd in x86-svm: a per-test report that
 #              fails only if the harness breaks or hv crashes the host
@@ -228,12 +230,16 @@ step_dkms() {
 		done
 }
 
+step_bench() {
+	scripts/bench.sh --quick --reps 1
+}
+
 step_kvm_selftests() {
 	tools/testing/kvm-selftests/run.sh --modules "${MODULES[0]} ${MODULES[1]}"
 }
 
 # --- driver ---------------------------------------------------------------
-all_steps=(abi unit build style selftests hosts runner arm64 dkms kvm-selftests)
+all_steps=(abi unit build style selftests hosts runner arm64 dkms bench kvm-selftests)
 [ $# -gt 0 ] && steps=("$@") || steps=("${all_steps[@]}")
 want() { [[ " ${steps[*]} " == *" $1 "* ]]; }
 
@@ -247,7 +253,7 @@ fi
 # The Bochs host is the long pole: start it as soon as its inputs exist
 # and run everything else beside it (CI has two cores).
 built=1
-if want build || want hosts || want kvm-selftests; then
+if want build || want hosts || want kvm-selftests || want bench; then
 	run_step build step_build || built=0
 fi
 if want selftests || want hosts; then
@@ -275,6 +281,14 @@ fi
 want runner && run_step runner step_runner
 want arm64 && run_step arm64 step_arm64
 want dkms && run_step dkms step_dkms
+if want bench; then
+	if [ $built = 1 ]; then
+		run_step bench step_bench
+	else
+		echo "modules did not build" >"$LOGS/bench.log"
+		report bench 1 0
+	fi
+fi
 if want kvm-selftests; then
 	if [ $built = 1 ]; then
 		run_step kvm-selftests step_kvm_selftests

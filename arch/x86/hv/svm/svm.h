@@ -24,6 +24,9 @@ struct svm_vm {
 	u64 *npt_root;
 };
 
+/* 8-byte words of the VMCB that hv tracks for VMCB clean bits. */
+#define SVM_CLEAN_WORDS		32
+
 /* Nested page-table pages a fault may need, allocated before mmu_lock. */
 #define SVM_NPT_CACHE_PAGES	4	/* levels below a 5-level root */
 
@@ -53,6 +56,9 @@ struct svm_npt_cache {
  *		by hv) to unmask NMIs right after it.
  * @host_pkru:	[v] host PKRU, restored after an exit if the guest
  *		changed it (it can set CR4.PKE without an intercept).
+ * @clean_cpu:	[v] the CPU @clean_seen was taken on, -1 if none is valid.
+ * @clean_seen:	[v] the VMCB words of the clean-bit groups as the last
+ *		#VMEXIT left them (svm_vcpu.c, APM 15.15.3).
  */
 struct svm_vcpu {
 	struct hv_vcpu vcpu;
@@ -69,6 +75,8 @@ struct svm_vcpu {
 	bool nmi_singlestep;
 	u64 nmi_iret_rip;
 	u32 host_pkru;
+	int clean_cpu;
+	u64 clean_seen[SVM_CLEAN_WORDS];
 };
 
 static inline struct svm_vm *to_svm_vm(struct hv_vm *vm)
@@ -85,6 +93,7 @@ static inline struct svm_vcpu *to_svm(struct hv_vcpu *vcpu)
 extern bool svm_has_nrips;
 extern bool svm_has_flush_by_asid;
 extern bool svm_has_decode_assists;
+extern bool svm_has_vmcb_clean;
 extern u32 svm_nr_asids;
 extern u64 svm_iopm_pa;
 extern u64 svm_msrpm_pa;

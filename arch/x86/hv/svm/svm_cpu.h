@@ -15,6 +15,8 @@
  * @host_save_pa: physical address of @host_save.
  * @next_asid:	the next free ASID in @asid_generation.
  * @asid_generation: bumped when the ASIDs run out (all are flushed).
+ * @last_vmcb_pa: the VMCB this CPU ran last, 0 after SVM was enabled: only
+ *		that VMCB's state may be cached (VMCB clean bits, APM 15.15.3).
  */
 struct svm_cpu_data {
 	struct page *hsave;
@@ -22,6 +24,7 @@ struct svm_cpu_data {
 	u64 host_save_pa;
 	u32 next_asid;
 	u64 asid_generation;
+	u64 last_vmcb_pa;
 };
 
 DECLARE_PER_CPU(struct svm_cpu_data, svm_cpu_data);

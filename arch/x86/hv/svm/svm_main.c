@@ -28,6 +28,7 @@
 /* CPUID Fn8000_000A_EDX, APM 15.4 / CPUID specification. */
 #define SVM_FEATURE_NPT			BIT(0)
 #define SVM_FEATURE_NRIPS		BIT(3)
+#define SVM_FEATURE_VMCB_CLEAN		BIT(5)
 #define SVM_FEATURE_FLUSH_BY_ASID	BIT(6)
 #define SVM_FEATURE_DECODE_ASSISTS	BIT(7)
 
@@ -38,11 +39,17 @@
 bool svm_has_nrips;
 bool svm_has_flush_by_asid;
 bool svm_has_decode_assists;
+bool svm_has_vmcb_clean;
 u32 svm_nr_asids;
 u64 svm_iopm_pa;
 u64 svm_msrpm_pa;
 u64 svm_host_xcr0;
 DEFINE_PER_CPU(struct svm_cpu_data, svm_cpu_data);
+
+/* hv-amd.vmcb_clean=0 reloads the whole VMCB on every VMRUN. */
+static bool vmcb_clean = true;
+module_param(vmcb_clean, bool, 0444);
+MODULE_PARM_DESC(vmcb_clean, "Use VMCB clean bits where the CPU has them (default: on)");
 
 static struct page *svm_iopm;
 static struct page *svm_msrpm;
@@ -65,6 +72,8 @@ static int svm_cpu_enable(void)
 	/* ASID 0 is the host's (APM 15.16); TLB contents are unknown. */
 	sd->next_asid = svm_nr_asids;
 	sd->asid_generation++;
+	/* Nothing this CPU cached of a VMCB before is to be trusted. */
+	sd->last_vmcb_pa = 0;
 	return 0;
 }
 
@@ -249,10 +258,12 @@ static int svm_probe(void)
 	svm_has_nrips = edx & SVM_FEATURE_NRIPS;
 	svm_has_flush_by_asid = edx & SVM_FEATURE_FLUSH_BY_ASID;
 	svm_has_decode_assists = edx & SVM_FEATURE_DECODE_ASSISTS;
-	pr_info("%u ASIDs%s%s%s\n", svm_nr_asids,
+	svm_has_vmcb_clean = vmcb_clean && (edx & SVM_FEATURE_VMCB_CLEAN);
+	pr_info("%u ASIDs%s%s%s%s\n", svm_nr_asids,
 		svm_has_nrips ? ", next-RIP save" : "",
 		svm_has_flush_by_asid ? ", flush by ASID" : "",
-		svm_has_decode_assists ? ", decode assists" : "");
+		svm_has_decode_assists ? ", decode assists" : "",
+		svm_has_vmcb_clean ? ", VMCB clean bits" : "");
 	return 0;
 }
 

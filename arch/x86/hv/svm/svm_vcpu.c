@@ -519,6 +519,7 @@ void svm_vcpu_reset(struct svm_vcpu *svm)
 	vcpu->arch.pending = HV_PENDING_NONE;
 	hv_x86_msr_reset(vcpu);
 	svm->asid_generation = 0;
+	svm->clean_cpu = -1;
 	svm->guest_uses_dr = false;
 	memset(svm->guest_dr, 0, sizeof(svm->guest_dr));
 	svm->nmi_masked = false;
@@ -653,16 +654,18 @@ static void svm_flush_tlb(struct svm_vcpu *svm)
 /*
  * Host state VMRUN leaves to software, with GIF=0: XCR0 (APM 15.5 does
  * not switch it), PKRU (the guest may set CR4.PKE and write it), and the
- * debug registers once the guest uses them.
+ * debug registers once the guest uses them.  The feature tests are
+ * patched branches (cpu_feature_enabled()), not bitmap reads: this runs
+ * twice per exit.
  */
 static void svm_load_guest_state(struct svm_vcpu *svm)
 {
 	struct hv_vcpu *vcpu = &svm->vcpu;
 
-	if (boot_cpu_has(X86_FEATURE_OSXSAVE) &&
+	if (cpu_feature_enabled(X86_FEATURE_OSXSAVE) &&
 	    vcpu->arch.xcr0 != svm_host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->arch.xcr0);
-	if (boot_cpu_has(X86_FEATURE_OSPKE))
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE))
 		svm->host_pkru = rdpkru();
 	if (svm->guest_uses_dr) {
 		/*
@@ -689,16 +692,149 @@ static void svm_put_guest_state(struct svm_vcpu *svm)
 	/* #VMEXIT leaves DR7 at its reset value; rearm host breakpoints. */
 	if (hw_breakpoint_active() || svm->guest_uses_dr)
 		hw_breakpoint_restore();
-	if (boot_cpu_has(X86_FEATURE_OSPKE) && rdpkru() != svm->host_pkru)
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE) && rdpkru() != svm->host_pkru)
 		wrpkru(svm->host_pkru);
 	/*
 	 * Compare with the register, not with what hv loaded: an XSETBV the
 	 * hardware failed to intercept (QEMU's SVM has been seen to) must not
 	 * leave the guest's XCR0 in force in the host.
 	 */
-	if (boot_cpu_has(X86_FEATURE_OSXSAVE) &&
+	if (cpu_feature_enabled(X86_FEATURE_OSXSAVE) &&
 	    xgetbv(XCR_XFEATURE_ENABLED_MASK) != svm_host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, svm_host_xcr0);
+}
+
+/*
+ * VMCB clean bits (APM 15.15.3, "VMCB State Caching"): a set bit lets
+ * VMRUN use what the CPU cached of that group of fields at the last
+ * #VMEXIT of this VMCB on this CPU instead of reading them again.  Rather
+ * than make every writer of the VMCB (state ioctls, event injection, exit
+ * handlers) mark what it changed, the 8-byte words holding each group's
+ * fields are kept as the #VMEXIT left them and compared before the next
+ * VMRUN: a group is clean only if none of its words changed since.  A
+ * word may also hold reserved bytes or a neighbouring field (TLB_CONTROL
+ * beside the ASID): a change there only costs a reload.  Groups hv does
+ * not track (LBR, AVIC, CET) stay dirty, which is always correct.
+ */
+#define SVM_CLEAN_I		BIT(0)	/* intercepts, pause filter, TSC offset */
+#define SVM_CLEAN_IOPM		BIT(1)	/* IOPM_BASE, MSRPM_BASE */
+#define SVM_CLEAN_ASID		BIT(2)
+#define SVM_CLEAN_TPR		BIT(3)	/* V_TPR ... V_INTR_VECTOR, 60h-67h */
+#define SVM_CLEAN_NP		BIT(4)	/* N_CR3, G_PAT (and NP_ENABLE) */
+#define SVM_CLEAN_CRX		BIT(5)	/* CR0, CR3, CR4, EFER */
+#define SVM_CLEAN_DRX		BIT(6)	/* DR6, DR7 */
+#define SVM_CLEAN_DT		BIT(7)	/* GDTR, IDTR */
+#define SVM_CLEAN_SEG		BIT(8)	/* ES, CS, SS, DS, CPL */
+#define SVM_CLEAN_CR2		BIT(9)
+
+/* The 8-byte word of struct vmcb that holds @field. */
+#define W(field)	(((const u64 *)v)[offsetof(struct vmcb, field) / 8])
+
+/*
+ * The tracked words of @v, by group, in this order (svm_clean_bits()
+ * follows it); written out rather than table-driven: this runs at every
+ * exit.
+ */
+static __always_inline void svm_clean_words(const struct vmcb *v, u64 *w)
+{
+	w[0] = W(control.intercept_cr);		/* I: and DR */
+	w[1] = W(control.intercept_exceptions);	/* and misc1 */
+	w[2] = W(control.intercept_misc2);	/* and misc3 */
+	w[3] = W(control.pause_filter_thresh);	/* and count */
+	w[4] = W(control.tsc_offset);
+	w[5] = W(control.iopm_base_pa);		/* IOPM */
+	w[6] = W(control.msrpm_base_pa);
+	w[7] = W(control.asid);			/* ASID (and TLB_CONTROL) */
+	w[8] = W(control.int_ctl);		/* TPR */
+	w[9] = W(control.nested_ctl);		/* NP */
+	w[10] = W(control.nested_cr3);
+	w[11] = W(save.g_pat);
+	w[12] = W(save.cr0);			/* CRx */
+	w[13] = W(save.cr3);
+	w[14] = W(save.cr4);
+	w[15] = W(save.efer);
+	w[16] = W(save.dr6);			/* DRx */
+	w[17] = W(save.dr7);
+	w[18] = W(save.gdtr);			/* DT: limit, then base */
+	w[19] = W(save.gdtr.base);
+	w[20] = W(save.idtr);
+	w[21] = W(save.idtr.base);
+	w[22] = W(save.es);			/* SEG */
+	w[23] = W(save.es.base);
+	w[24] = W(save.cs);
+	w[25] = W(save.cs.base);
+	w[26] = W(save.ss);
+	w[27] = W(save.ss.base);
+	w[28] = W(save.ds);
+	w[29] = W(save.ds.base);
+	w[30] = W(save.cpl);
+	w[31] = W(save.cr2);			/* CR2 */
+}
+
+/* Whether word @i of svm_clean_words() changed since the last exit. */
+#define D(i, field)	(W(field) ^ seen[i])
+
+/*
+ * The clean bits for the next VMRUN on @cpu: none unless this VMCB was
+ * the last one this CPU ran and its words were seen there (a new CPU, a
+ * reset, a failed VMRUN or SVM re-enabled on the CPU all start over).
+ */
+static u32 svm_clean_bits(struct svm_vcpu *svm, struct svm_cpu_data *sd,
+			  int cpu)
+{
+	const struct vmcb *v = svm->vmcb;
+	const u64 *seen = svm->clean_seen;
+	u32 clean = 0;
+
+	if (svm->clean_cpu != cpu || sd->last_vmcb_pa != svm->vmcb_pa)
+		return 0;
+	if (!(D(0, control.intercept_cr) | D(1, control.intercept_exceptions) |
+	      D(2, control.intercept_misc2) |
+	      D(3, control.pause_filter_thresh) | D(4, control.tsc_offset)))
+		clean |= SVM_CLEAN_I;
+	if (!(D(5, control.iopm_base_pa) | D(6, control.msrpm_base_pa)))
+		clean |= SVM_CLEAN_IOPM;
+	if (!D(7, control.asid))
+		clean |= SVM_CLEAN_ASID;
+	if (!D(8, control.int_ctl))
+		clean |= SVM_CLEAN_TPR;
+	if (!(D(9, control.nested_ctl) | D(10, control.nested_cr3) |
+	      D(11, save.g_pat)))
+		clean |= SVM_CLEAN_NP;
+	if (!(D(12, save.cr0) | D(13, save.cr3) | D(14, save.cr4) |
+	      D(15, save.efer)))
+		clean |= SVM_CLEAN_CRX;
+	if (!(D(16, save.dr6) | D(17, save.dr7)))
+		clean |= SVM_CLEAN_DRX;
+	if (!(D(18, save.gdtr) | D(19, save.gdtr.base) | D(20, save.idtr) |
+	      D(21, save.idtr.base)))
+		clean |= SVM_CLEAN_DT;
+	if (!(D(22, save.es) | D(23, save.es.base) | D(24, save.cs) |
+	      D(25, save.cs.base) | D(26, save.ss) | D(27, save.ss.base) |
+	      D(28, save.ds) | D(29, save.ds.base) | D(30, save.cpl)))
+		clean |= SVM_CLEAN_SEG;
+	if (!D(31, save.cr2))
+		clean |= SVM_CLEAN_CR2;
+	return clean;
+}
+
+#undef D
+#undef W
+
+/* After a #VMEXIT on @cpu: what the CPU may now have cached. */
+static void svm_clean_seen(struct svm_vcpu *svm, struct svm_cpu_data *sd,
+			   int cpu)
+{
+	u32 code = svm->vmcb->control.exit_code;
+
+	sd->last_vmcb_pa = svm->vmcb_pa;
+	/* A VMRUN that faulted or failed its checks cached nothing sure. */
+	if (code == SVM_EXIT_NONE || code == SVM_EXIT_INVALID) {
+		svm->clean_cpu = -1;
+		return;
+	}
+	svm_clean_words(svm->vmcb, svm->clean_seen);
+	svm->clean_cpu = cpu;
 }
 
 /**
@@ -712,7 +848,7 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb *vmcb = svm->vmcb;
 	struct svm_cpu_data *sd;
-	int r;
+	int cpu, r;
 
 	vmcb->save.rax = vcpu->arch.regs[HV_REG_RAX];
 	vmcb->save.rsp = vcpu->arch.regs[HV_REG_RSP];
@@ -746,7 +882,8 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
 
-	svm_assign_asid(svm, smp_processor_id());
+	cpu = smp_processor_id();
+	svm_assign_asid(svm, cpu);
 	vcpu->arch.has_run = true;
 	hv_x86_tsc_catchup(vcpu);
 	hv_x86_inject_pending(vcpu);
@@ -755,7 +892,8 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	clgi();
 	svm_load_guest_state(svm);
 	vmcb->control.exit_code = SVM_EXIT_NONE;
-	vmcb->control.clean = 0;
+	vmcb->control.clean = svm_has_vmcb_clean ?
+			      svm_clean_bits(svm, sd, cpu) : 0;
 	hv_guest_enter_irqoff();
 	/*
 	 * With V_INTR_MASKING, RFLAGS.IF at VMRUN masks physical interrupts
@@ -766,6 +904,8 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	raw_local_irq_enable();
 	__svm_vmrun(vcpu->arch.regs, svm->vmcb_pa, sd->host_save_pa);
 	raw_local_irq_disable();
+	if (svm_has_vmcb_clean)
+		svm_clean_seen(svm, sd, cpu);
 	hv_guest_exit_irqoff();
 	svm_put_guest_state(svm);
 	WRITE_ONCE(vcpu->mode, HV_OUTSIDE_GUEST_MODE);

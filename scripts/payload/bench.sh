@@ -1,0 +1,77 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Runs inside the x86-svm test host (busybox): hvbench against hv and
+# against Linux's kvm_amd in the same boot, alternating, REPS times each.
+# hv and kvm_amd refuse to coexist (hv's module notifier vetoes kvm_amd
+# while hv-amd is registered), so each side is unloaded before the other
+# is loaded.  Every result line is printed as
+#   BENCH <hv|kvm> <rep><TAB>metric<TAB>value<TAB>unit-or-reason
+# for scripts/bench.sh to tabulate.  Exits non-zero if a module fails to
+# load or unload or hvbench reports a correctness failure.
+
+cd /payload || exit 1
+REPS=5
+ARGS=
+# shellcheck source=/dev/null
+[ -f bench.conf ] && . ./bench.conf
+
+# A cgroup v2 hierarchy with the memory controller, for the memory metrics.
+mkdir -p /sys/fs/cgroup
+mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
+
+echo "bench: $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs," \
+	"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+echo "bench: THP $(cat /sys/kernel/mm/transparent_hugepage/enabled)"
+for f in /sys/devices/system/cpu/vulnerabilities/*; do
+	echo "bench: mitigation ${f##*/}: $(cat "$f")"
+done
+
+rc=0
+# run_side LABEL DEVICE REP
+run_side() {
+	# shellcheck disable=SC2086 # ARGS is a list of options
+	./hvbench --dev "$2" $ARGS >/tmp/bench.out 2>/tmp/bench.err
+	r=$?
+	sed -n "s/^result	/BENCH $1 $3	/p" /tmp/bench.out
+	sed -n "s/^info	/bench: $1 $3: /p" /tmp/bench.out
+	cat /tmp/bench.err
+	if [ $r -ne 0 ]; then
+		echo "bench: hvbench on $2 failed (exit $r)"
+		rc=1
+	fi
+}
+
+rep=1
+while [ $rep -le "$REPS" ]; do
+	echo "bench: repetition $rep of $REPS"
+	if insmod /hv/modules/hv.ko && insmod /hv/modules/hv-amd.ko; then
+		run_side hv /dev/hv $rep
+	else
+		echo "bench: cannot load hv"
+		rc=1
+	fi
+	rmmod hv_amd 2>/dev/null
+	rmmod hv || { echo "bench: cannot unload hv"; exit 1; }
+
+	if modprobe kvm_amd; then
+		[ $rep = 1 ] && for p in npt avic nested; do
+			echo "bench: kvm_amd.$p=$(cat /sys/module/kvm_amd/parameters/$p)"
+		done
+		run_side kvm /dev/kvm $rep
+	else
+		echo "bench: cannot load kvm_amd"
+		rc=1
+	fi
+	if ! modprobe -r kvm_amd; then
+		echo "bench: cannot unload kvm_amd"
+		exit 1
+	fi
+	if grep -q "^kvm " /proc/modules && ! rmmod kvm; then
+		echo "bench: cannot unload kvm"
+		exit 1
+	fi
+	rep=$((rep + 1))
+done
+exit $rc

@@ -359,6 +359,14 @@ int hv_arch_vcpu_complete_pending(struct hv_vcpu *vcpu)
 	u64 val = 0;
 
 	vcpu->arch.pending = HV_PENDING_NONE;
+	/*
+	 * Userspace moved RIP (SET_REGS) after a port I/O exit: the
+	 * instruction is abandoned, not completed, as KVM does
+	 * (complete_fast_pio_out() and _in() check the linear RIP).
+	 */
+	if ((pending == HV_PENDING_PIO_IN || pending == HV_PENDING_PIO_OUT) &&
+	    vcpu->arch.rip != pio->rip)
+		return 1;
 	switch (pending) {
 	case HV_PENDING_NONE:
 		break;
@@ -422,6 +430,7 @@ int hv_x86_handle_pio(struct hv_vcpu *vcpu, u16 port, u8 size, bool in,
 	pio->string = string;
 	pio->rep = rep;
 	pio->addr_size = addr_size;
+	pio->rip = vcpu->arch.rip;
 	pio->next_rip = next_rip;
 
 	if (string) {

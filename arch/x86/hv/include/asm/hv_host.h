@@ -53,6 +53,7 @@ enum hv_x86_pending {
  * @rep:	REP prefix: RCX counts down.
  * @addr_size:	string address size in bytes (2, 4, 8).
  * @gva:	string: linear address of the first element.
+ * @rip:	RIP of the instruction, to see whether userspace moved it.
  * @next_rip:	RIP after the instruction.
  */
 struct hv_x86_pio {
@@ -63,6 +64,7 @@ struct hv_x86_pio {
 	bool rep;
 	u8 addr_size;
 	u64 gva;
+	u64 rip;
 	u64 next_rip;
 };
 

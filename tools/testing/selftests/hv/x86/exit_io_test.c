@@ -279,6 +279,45 @@ TEST(string_io)
 	hv_vm_free(vm);
 }
 
+static void guest_out_twice(void)
+{
+	outb(IO_PORT, 1);
+	outb(IO_PORT, 2);
+	GUEST_DONE();
+}
+
+static void guest_out_three(void)
+{
+	outb(IO_PORT, 3);
+	GUEST_DONE();
+}
+
+/*
+ * Userspace moving RIP (SET_REGS) while a port I/O exit is pending
+ * abandons the instruction: the next RUN starts at the new RIP and does
+ * not complete the old OUT or IN (KVM checks the RIP is unchanged).
+ */
+TEST(set_regs_abandons_pending_io)
+{
+	struct hv_vcpu *vcpu;
+	struct hv_regs regs;
+	struct hv_vm *vm;
+
+	HV_REQUIRE_GUEST(return);
+	vm = hv_vm_create();
+	vcpu = hv_vcpu_add(vm, 0, guest_out_twice);
+	vcpu_run(vcpu);
+	vcpu_assert_exit(vcpu, HV_EXIT_IO);
+	EXPECT_EQ(1, *(u8 *)vcpu_io_data(vcpu));
+	vcpu_regs_get(vcpu, &regs);
+	regs.rip = (u64)guest_out_three;
+	vcpu_regs_set(vcpu, &regs);
+	vcpu_run(vcpu);
+	vcpu_assert_exit(vcpu, HV_EXIT_IO);
+	EXPECT_EQ(3, *(u8 *)vcpu_io_data(vcpu));
+	hv_vm_free(vm);
+}
+
 int main(int argc, char **argv)
 {
 	hv_require_dev();

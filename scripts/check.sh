@@ -6,7 +6,7 @@
 #
 #   scripts/check.sh [step...]     (default: all steps)
 #
-# Steps: abi unit build style selftests hosts runner arm64 dkms bench
+# Steps: abi unit build style selftests hosts robust runner arm64 dkms bench
 #   abi        ABI layout of the uapi headers against <linux/kvm.h> (here),
 #              x86 and arm64
 #   unit       unit tests of pure kernel code (the MMIO decoder), in
@@ -21,6 +21,8 @@
 #   dkms       dkms add/build of this tree against Debian 12's headers
 #   bench      hvbench (make bench) once against hv and kvm_amd in x86-svm
 #              with tiny counts: a correctness smoke test, no timing checks
+#   robust     bad inputs to every ioctl: the same errno as Linux's kvm_amd
+#              in the same x86-svm boot (tools/testing/robust)
 #   kvm-selftests  Linux's own KVM selftests (linux-source-6.1, unmodified)
 #              against hv and kvm_amd in x86-svm: a per-test report that
 #              fails only if the harness breaks or hv crashes the host
@@ -234,12 +236,16 @@ step_bench() {
 	scripts/bench.sh --quick --reps 1
 }
 
+step_robust() {
+	tools/testing/robust/run.sh --modules "${MODULES[0]} ${MODULES[1]}"
+}
+
 step_kvm_selftests() {
 	tools/testing/kvm-selftests/run.sh --modules "${MODULES[0]} ${MODULES[1]}"
 }
 
 # --- driver ---------------------------------------------------------------
-all_steps=(abi unit build style selftests hosts runner arm64 dkms bench kvm-selftests)
+all_steps=(abi unit build style selftests hosts robust runner arm64 dkms bench kvm-selftests)
 [ $# -gt 0 ] && steps=("$@") || steps=("${all_steps[@]}")
 want() { [[ " ${steps[*]} " == *" $1 "* ]]; }
 
@@ -253,7 +259,7 @@ fi
 # The Bochs host is the long pole: start it as soon as its inputs exist
 # and run everything else beside it (CI has two cores).
 built=1
-if want build || want hosts || want kvm-selftests || want bench; then
+if want build || want hosts || want robust || want kvm-selftests || want bench; then
 	run_step build step_build || built=0
 fi
 if want selftests || want hosts; then
@@ -276,6 +282,15 @@ if want hosts; then
 		report hosts-svm 1 0
 		cp "$LOGS/hosts-svm.log" "$LOGS/hosts-vmx.log"
 		report hosts-vmx 1 0
+	fi
+fi
+if want robust; then
+	if [ $built = 1 ]; then
+		run_step robust step_robust
+		grep -h '^robust:' "$LOGS/robust.log" | sed 's/^/check: /'
+	else
+		echo "modules did not build" >"$LOGS/robust.log"
+		report robust 1 0
 	fi
 fi
 want runner && run_step runner step_runner

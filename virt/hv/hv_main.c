@@ -95,13 +95,10 @@ static long hv_dev_check_extension(long cap)
 static long hv_dev_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 {
 	/*
-	 * Requests from another driver's space (TCGETS from isatty(), ...)
-	 * are not ours at all.  Within HVIO, unknown requests get -EINVAL
-	 * below, which is what x86 KVM's kvm_arch_dev_ioctl() returns.
+	 * Unknown requests, including another driver's (TCGETS from
+	 * isatty()), get -EINVAL from the default case, as x86 KVM's
+	 * kvm_arch_dev_ioctl() gives: the errno tools see on /dev/kvm.
 	 */
-	if (_IOC_TYPE(cmd) != HVIO)
-		return -ENOTTY;
-
 	switch (cmd) {
 	case HV_GET_API_VERSION:
 		if (arg)

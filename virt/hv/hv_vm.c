@@ -129,6 +129,14 @@ static long hv_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 			return -EFAULT;
 		return hv_vm_set_memory_region(vm, &mem);
 	}
+	case HV_CREATE_DEVICE: {
+		struct hv_create_device cd;
+
+		/* No device types are registered: KVM's answer for those. */
+		if (copy_from_user(&cd, argp, sizeof(cd)))
+			return -EFAULT;
+		return -ENODEV;
+	}
 	case HV_ENABLE_CAP: {
 		struct hv_enable_cap cap;
 

@@ -9,6 +9,9 @@
  *   - an AP waits in UNINITIALIZED until the BSP's INIT and SIPI start it
  *     in real mode at the SIPI vector's page;
  *   - a vCPU halted on a long timer uses (almost) no CPU meanwhile;
+ *   - x2APIC mode: IA32_APIC_BASE.EXTD, ID and LDR MSRs, self IPIs through
+ *     the SELF IPI and 64-bit ICR MSRs, the timer through MSRs, the xAPIC
+ *     page reading all ones, the ID in HV_GET/SET_LAPIC;
  *   - HV_GET_LAPIC/HV_SET_LAPIC round trip with a running periodic timer;
  *     HV_INTERRUPT is ENXIO, MP states are checked as on KVM.
  */
@@ -18,6 +21,7 @@
 #include "kselftest_harness.h"
 #include "ucall.h"
 #include "x86/processor.h"
+#include "x86/state.h"
 
 #define APIC_GPA	0xfee00000UL
 #define APIC_ID		0x20
@@ -211,6 +215,8 @@ static void run_timer(struct __test_metadata *_metadata, u64 mode, u64 us)
 	}
 	/* Never early: n periods of @us (a timer fires at or after). */
 	min = uc.args[2] * us * tsc_khz / 1000;
+	TH_LOG("mode %llu: %llu interrupts of %llu us in %llu us", mode,
+	       uc.args[1], us, cycles * 1000 / tsc_khz);
 	EXPECT_GE(cycles, min - min / 50) {
 		TH_LOG("mode %llu: %llu TSC cycles for %llu interrupts of %llu us",
 		       mode, cycles, uc.args[2], us);
@@ -487,6 +493,35 @@ TEST_F_TIMEOUT(lapic, get_set_lapic, 60)
 	hv_vm_free(vm);
 }
 
+/* The library's save/restore (a VMM's) carries the APIC along. */
+TEST_F_TIMEOUT(lapic, save_restore, 60)
+{
+	struct hv_x86_state *saved, *now;
+	struct hv_vcpu *vcpu;
+	struct hv_vm *vm;
+	struct ucall uc;
+	u64 t;
+
+	HV_REQUIRE_GUEST(return);
+	REQUIRE_IRQCHIP(vm);
+	vm_install_exception_handler(vm, TIMER_VECTOR, timer_handler);
+	vcpu = hv_vcpu_add(vm, 0, guest_periodic);
+	set_tsc_khz(vm, vcpu);
+	vcpu_expect_ucall(vcpu, UCALL_SYNC, &uc);
+	t = uc.args[0];
+	saved = vcpu_save_state(vcpu);
+	ASSERT_TRUE(saved->has_lapic);
+	vcpu_load_state(vcpu, saved);
+	now = vcpu_read_state(vcpu);
+	EXPECT_EQ(0, hv_x86_state_diff(saved, now));
+	vcpu_expect_ucall(vcpu, UCALL_SYNC, &uc);
+	vcpu_expect_ucall(vcpu, UCALL_SYNC, &uc);
+	EXPECT_GE(uc.args[0], t + 2);
+	hv_x86_state_free(saved);
+	hv_x86_state_free(now);
+	hv_vm_free(vm);
+}
+
 TEST(irqchip_ioctls)
 {
 	struct hv_interrupt irq = { .irq = 0x30 };
@@ -519,6 +554,88 @@ TEST(irqchip_ioctls)
 	/* SIPI_RECEIVED: INIT_RECEIVED with a SIPI pending, which starts it. */
 	mp_state_set(vcpu, HV_MP_STATE_SIPI_RECEIVED);
 	EXPECT_EQ(HV_MP_STATE_RUNNABLE, mp_state_get(vcpu));
+	hv_vm_free(vm);
+}
+
+#define X2APIC_MSR(reg)	(0x800 + ((reg) >> 4))
+#define X2_VCPU		5
+#define X2_VECTOR	0x60
+static volatile u64 x2_count;
+
+static void x2_handler(struct hv_ex_regs *regs)
+{
+	x2_count++;
+	wrmsr(X2APIC_MSR(APIC_EOI), 0);
+}
+
+static void x2_wait(u64 n)
+{
+	while (x2_count < n) {
+		cli();
+		if (x2_count < n)
+			asm volatile("sti; hlt" ::: "memory");
+		sti();
+	}
+}
+
+static void guest_x2apic(void)
+{
+	u64 base = rdmsr(MSR_IA32_APICBASE);
+
+	GUEST_ASSERT(base & (1U << 11));
+	GUEST_ASSERT_EQ(apic_read(APIC_ID), X2_VCPU << 24);
+	wrmsr(MSR_IA32_APICBASE, base | (1U << 10));		/* EXTD */
+	GUEST_ASSERT_EQ(rdmsr(X2APIC_MSR(APIC_ID)), X2_VCPU);
+	GUEST_ASSERT_EQ(rdmsr(X2APIC_MSR(0xd0)), 1U << X2_VCPU); /* LDR */
+	/* The xAPIC page is gone: all ones (KVM's LAPIC_MMIO_HOLE). */
+	GUEST_ASSERT_EQ(apic_read(APIC_ID), 0xffffffff);
+	wrmsr(X2APIC_MSR(APIC_SVR), 0x1ff);
+	sti();
+	wrmsr(X2APIC_MSR(0x3f0), X2_VECTOR);			/* SELF IPI */
+	x2_wait(1);
+	/* ICR: one 64-bit write, destination in 63:32, physical. */
+	wrmsr(X2APIC_MSR(APIC_ICR), (u64)X2_VCPU << 32 | X2_VECTOR);
+	x2_wait(2);
+	/* Logical: cluster 0, bit X2_VCPU. */
+	wrmsr(X2APIC_MSR(APIC_ICR), (1ULL << X2_VCPU) << 32 | 0x800 |
+	      X2_VECTOR);
+	x2_wait(3);
+	wrmsr(X2APIC_MSR(APIC_TDCR), 0xb);
+	wrmsr(X2APIC_MSR(APIC_LVTT), X2_VECTOR);
+	wrmsr(X2APIC_MSR(APIC_TMICT), 1000000);
+	x2_wait(4);
+	GUEST_ASSERT_EQ(rdmsr(X2APIC_MSR(APIC_TMCCT)), 0);
+	GUEST_SYNC(x2_count);
+	GUEST_DONE();
+}
+
+TEST(x2apic)
+{
+	struct hv_lapic_state s;
+	struct hv_vcpu *vcpu;
+	struct hv_vm *vm;
+	struct ucall uc;
+	u32 *r;
+
+	HV_REQUIRE_GUEST(return);
+	REQUIRE_IRQCHIP(vm);
+	vm_install_exception_handler(vm, X2_VECTOR, x2_handler);
+	vcpu = hv_vcpu_add(vm, X2_VCPU, guest_x2apic);
+	vcpu_set_cpuid_supported(vcpu);
+	mp_state_set(vcpu, HV_MP_STATE_RUNNABLE);
+	vcpu_expect_ucall(vcpu, UCALL_SYNC, &uc);
+	EXPECT_EQ(4, uc.args[0]);
+	/* Without HV_CAP_X2APIC_API the ID travels in xAPIC position. */
+	vcpu_ioctl(vcpu, HV_GET_LAPIC, &s);
+	r = (u32 *)s.regs;
+	EXPECT_EQ(X2_VCPU << 24, r[APIC_ID / 4]);
+	EXPECT_EQ(1U << X2_VCPU, r[0xd0 / 4]);
+	r[0xd0 / 4] = 0;			/* SET recomputes LDR */
+	vcpu_ioctl(vcpu, HV_SET_LAPIC, &s);
+	vcpu_ioctl(vcpu, HV_GET_LAPIC, &s);
+	EXPECT_EQ(X2_VCPU << 24, r[APIC_ID / 4]);
+	EXPECT_EQ(1U << X2_VCPU, r[0xd0 / 4]);
+	vcpu_expect_ucall(vcpu, UCALL_DONE, NULL);
 	hv_vm_free(vm);
 }
 

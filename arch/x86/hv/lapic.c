@@ -861,7 +861,8 @@ bool hv_x86_has_events(struct hv_vcpu *vcpu)
 		return true;
 	if (!hv_x86_ops(vcpu)->interrupt_allowed(vcpu))
 		return false;
-	return hv_x86_extint_pending(vcpu) || hv_lapic_has_interrupt(vcpu) >= 0;
+	return vcpu->arch.queued_irq >= 0 || hv_x86_extint_pending(vcpu) ||
+	       hv_lapic_has_interrupt(vcpu) >= 0;
 }
 
 /**

@@ -147,6 +147,11 @@ static int hv_x86_get_vcpu_events(struct hv_vcpu *vcpu,
 	struct hv_vcpu_events ev;
 
 	memset(&ev, 0, sizeof(ev));
+	/* NMIs the in-kernel APIC received count too (KVM's process_nmi()). */
+	if (vcpu->arch.apic)
+		vcpu->arch.nmi_pending =
+			min(vcpu->arch.nmi_pending +
+			    atomic_xchg(&vcpu->arch.apic->nmi_queued, 0), 2U);
 	ev.interrupt.shadow = hv_x86_ops(vcpu)->get_interrupt_shadow(vcpu);
 	if (vcpu->arch.queued_irq >= 0) {
 		ev.interrupt.injected = 1;
@@ -182,6 +187,9 @@ static int hv_x86_set_vcpu_events(struct hv_vcpu *vcpu,
 		vcpu->arch.nmi_pending = !!ev.nmi.pending;
 	if (ev.nmi.injected)
 		vcpu->arch.nmi_pending = 1;
+	/* The vector a later SIPI_RECEIVED MP state uses (KVM). */
+	if ((ev.flags & HV_VCPUEVENT_VALID_SIPI_VECTOR) && vcpu->arch.apic)
+		vcpu->arch.apic->sipi_vector = ev.sipi_vector;
 	vcpu->arch.queued_irq = ev.interrupt.injected && !ev.interrupt.soft ?
 				ev.interrupt.nr : -1;
 	return 0;

@@ -12,6 +12,9 @@
  *   - x2APIC mode: IA32_APIC_BASE.EXTD, ID and LDR MSRs, self IPIs through
  *     the SELF IPI and 64-bit ICR MSRs, the timer through MSRs, the xAPIC
  *     page reading all ones, the ID in HV_GET/SET_LAPIC;
+ *   - external interrupts reach the APIC: an MSI (HV_SIGNAL_MSI), IOAPIC
+ *     edge and level pins (the level pin's EOI reaches the IOAPIC, which
+ *     then delivers it again), and the PIC through LVT0 in ExtINT mode;
  *   - HV_GET_LAPIC/HV_SET_LAPIC round trip with a running periodic timer;
  *     HV_INTERRUPT is ENXIO, MP states are checked as on KVM.
  */
@@ -490,6 +493,145 @@ TEST_F_TIMEOUT(lapic, get_set_lapic, 60)
 	vcpu_ioctl(vcpu, HV_SET_LAPIC, &s);
 	vcpu_ioctl(vcpu, HV_GET_LAPIC, &s2);
 	EXPECT_EQ(0, ((u32 *)s2.regs)[APIC_TMCCT / 4]);
+	hv_vm_free(vm);
+}
+
+#define IOAPIC_GPA	0xfec00000UL
+#define MSI_VECTOR	0x71
+#define EDGE_VECTOR	0x72
+#define LEVEL_VECTOR	0x73
+#define PIC_BASE	0x80
+#define PIC_IRQ		3
+#define EDGE_PIN	10
+#define LEVEL_PIN	11
+static volatile u64 vec_count[256];
+
+static void ext_handler(struct hv_ex_regs *regs)
+{
+	vec_count[regs->vector]++;
+	if (regs->vector == PIC_BASE + PIC_IRQ) {
+		outb(0x20, 0x20);		/* non-specific EOI to the PIC */
+		return;
+	}
+	/* The host lowers the level line before the EOI. */
+	if (regs->vector == LEVEL_VECTOR)
+		GUEST_SYNC(LEVEL_VECTOR);
+	apic_write(APIC_EOI, 0);
+}
+
+static void ioapic_write(u32 reg, u32 val)
+{
+	*(volatile u32 *)IOAPIC_GPA = reg;
+	*(volatile u32 *)(IOAPIC_GPA + 0x10) = val;
+}
+
+static void vec_wait(u32 vec, u64 n)
+{
+	u64 spins = 0;
+
+	while (vec_count[vec] < n) {
+		cli();
+		if (vec_count[vec] < n)
+			asm volatile("sti; hlt" ::: "memory");
+		sti();
+	}
+	/* And nothing more follows. */
+	while (++spins < 100000)
+		asm volatile("pause" ::: "memory");
+	GUEST_ASSERT_EQ(vec_count[vec], n);
+}
+
+/* Initialise both 8259s (ICW1-4), every input masked. */
+static void pic_init_masked(void)
+{
+	outb(0x20, 0x11);
+	outb(0x21, PIC_BASE);
+	outb(0x21, 0x04);		/* slave on IR2 */
+	outb(0x21, 0x01);
+	outb(0xa0, 0x11);
+	outb(0xa1, PIC_BASE + 8);
+	outb(0xa1, 0x02);
+	outb(0xa1, 0x01);
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+}
+
+static void guest_external(void)
+{
+	/*
+	 * GSIs 0-15 reach the PIC too, whose inputs start unmasked, and
+	 * LVT0 passes ExtINT: mask the PIC before using IOAPIC pins.
+	 */
+	pic_init_masked();
+	apic_enable();
+	sti();
+	GUEST_SYNC(1);				/* host: MSI */
+	vec_wait(MSI_VECTOR, 1);
+	/* Redirection entries (82093AA): vector, fixed, physical, to APIC 0. */
+	ioapic_write(0x10 + 2 * EDGE_PIN + 1, 0);
+	ioapic_write(0x10 + 2 * EDGE_PIN, EDGE_VECTOR);
+	ioapic_write(0x10 + 2 * LEVEL_PIN + 1, 0);
+	ioapic_write(0x10 + 2 * LEVEL_PIN, LEVEL_VECTOR | (1 << 15));
+	GUEST_SYNC(2);				/* host: edge pin pulse */
+	vec_wait(EDGE_VECTOR, 1);
+	GUEST_SYNC(3);				/* host: level pin high */
+	vec_wait(LEVEL_VECTOR, 1);
+	GUEST_SYNC(4);				/* host: level pin high again */
+	vec_wait(LEVEL_VECTOR, 2);
+
+	/* One PIC input unmasked; LVT0 is ExtINT since reset. */
+	outb(0x21, (u8)~(1 << PIC_IRQ));
+	GUEST_SYNC(5);				/* host: PIC IRQ pulse */
+	vec_wait(PIC_BASE + PIC_IRQ, 1);
+	GUEST_DONE();
+}
+
+static void irq_line(struct hv_vm *vm, u32 gsi, u32 level)
+{
+	struct hv_irq_level irq = { .irq = gsi, .level = level };
+
+	vm_ioctl(vm, HV_IRQ_LINE, &irq);
+}
+
+TEST_F_TIMEOUT(lapic, external_interrupts, 60)
+{
+	struct hv_msi msi = { .address_lo = APIC_GPA, .data = MSI_VECTOR };
+	struct hv_vcpu *vcpu;
+	struct hv_vm *vm;
+	struct ucall uc;
+	unsigned int v;
+
+	HV_REQUIRE_GUEST(return);
+	REQUIRE_IRQCHIP(vm);
+	for (v = 0x70; v < 0x90; v++)
+		vm_install_exception_handler(vm, v, ext_handler);
+	vcpu = hv_vcpu_add(vm, 0, guest_external);
+	vcpu_expect_ucall(vcpu, UCALL_SYNC, &uc);
+	EXPECT_EQ(1, __vm_ioctl(vm, HV_SIGNAL_MSI, &msi));
+	vcpu_expect_ucall(vcpu, UCALL_SYNC, &uc);
+	ASSERT_EQ(2, uc.args[0]);
+	irq_line(vm, EDGE_PIN, 1);
+	irq_line(vm, EDGE_PIN, 0);
+
+	vcpu_expect_ucall(vcpu, UCALL_SYNC, &uc);
+	ASSERT_EQ(3, uc.args[0]);
+	irq_line(vm, LEVEL_PIN, 1);
+	vcpu_expect_ucall(vcpu, UCALL_SYNC, &uc);	/* in the handler */
+	ASSERT_EQ(LEVEL_VECTOR, uc.args[0]);
+	irq_line(vm, LEVEL_PIN, 0);
+	vcpu_expect_ucall(vcpu, UCALL_SYNC, &uc);
+	ASSERT_EQ(4, uc.args[0]);
+	/* Delivered again only if the EOI cleared the entry's Remote IRR. */
+	irq_line(vm, LEVEL_PIN, 1);
+	vcpu_expect_ucall(vcpu, UCALL_SYNC, &uc);
+	ASSERT_EQ(LEVEL_VECTOR, uc.args[0]);
+	irq_line(vm, LEVEL_PIN, 0);
+
+	vcpu_expect_ucall(vcpu, UCALL_SYNC, &uc);
+	ASSERT_EQ(5, uc.args[0]);
+	irq_line(vm, PIC_IRQ, 1);
+	irq_line(vm, PIC_IRQ, 0);
+	vcpu_expect_ucall(vcpu, UCALL_DONE, NULL);
 	hv_vm_free(vm);
 }
 

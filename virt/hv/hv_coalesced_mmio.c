@@ -57,11 +57,16 @@ static int hv_coalesced_write(struct hv_vcpu *vcpu, struct hv_io_device *dev,
 		return -EOPNOTSUPP;
 
 	spin_lock(&vm->coalesced_mmio_lock);
-	/* Userspace may write anything to the ring: bound what we use. */
+	/*
+	 * Userspace may write anything to the ring: bound what we use.
+	 * Full is last + 1 == first.  (KVM 6.1 computes the free slots as
+	 * (first - last - 1) % MAX in u32, which wraps and reports the
+	 * ring full early; hv fills it, see api.rst.)
+	 */
 	last = READ_ONCE(ring->last);
 	first = READ_ONCE(ring->first);
 	if (last >= HV_COALESCED_MMIO_MAX ||
-	    (first - last - 1) % HV_COALESCED_MMIO_MAX == 0) {
+	    (last + 1) % HV_COALESCED_MMIO_MAX == first) {
 		spin_unlock(&vm->coalesced_mmio_lock);
 		return -EOPNOTSUPP;
 	}

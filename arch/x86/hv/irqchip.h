@@ -157,7 +157,7 @@ long hv_pit_vm_ioctl(struct hv_vm *vm, unsigned int cmd, unsigned long arg);
 long hv_x86_clock_vm_ioctl(struct hv_vm *vm, unsigned int cmd,
 			   unsigned long arg);
 /* The flags HV_CAP_ADJUST_CLOCK reports. */
-#define HV_X86_CLOCK_CAPS	(HV_CLOCK_REALTIME | HV_CLOCK_HOST_TSC)
+#define HV_X86_CLOCK_CAPS	HV_CLOCK_REALTIME
 
 /* x86_irqchip.c ------------------------------------------------------ */
 /* The VM ioctls above and HV_CREATE/GET/SET_IRQCHIP; else -ENOTTY. */

@@ -15,6 +15,7 @@
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
 
+#include "irqchip.h"
 #include "lapic.h"
 #include "x86.h"
 
@@ -111,6 +112,14 @@ long hv_arch_check_extension(long cap)
 	case HV_CAP_HLT:
 	case HV_CAP_TSC_DEADLINE_TIMER:
 		return 1;
+	case HV_CAP_IRQCHIP:
+	case HV_CAP_PIT:
+	case HV_CAP_PIT2:
+	case HV_CAP_PIT_STATE2:
+	case HV_CAP_REINJECT_CONTROL:
+		return 1;
+	case HV_CAP_ADJUST_CLOCK:
+		return HV_X86_CLOCK_CAPS;
 	case HV_CAP_XSAVE2:
 		return hv_x86_xsave2_size();
 	default:

@@ -189,11 +189,17 @@ unsigned int hv_x86_state_diff(const struct hv_x86_state *a,
 			sizeof(a->events));
 	d += diff_bytes("MP_STATE", &a->mp_state, &b->mp_state,
 			sizeof(a->mp_state));
-	/* All but the timer's current count (0x390), which runs. */
+	/*
+	 * All but what moves while the vCPU is stopped: IRR (0x200-0x27f),
+	 * where a running timer posts its vector, and the timer's current
+	 * count (0x390).
+	 */
 	d += diff_bytes("LAPIC presence", &a->has_lapic, &b->has_lapic,
 			sizeof(a->has_lapic));
 	if (a->has_lapic && b->has_lapic) {
-		d += diff_bytes("LAPIC", a->lapic.regs, b->lapic.regs, 0x390);
+		d += diff_bytes("LAPIC", a->lapic.regs, b->lapic.regs, 0x200);
+		d += diff_bytes("LAPIC", a->lapic.regs + 0x280,
+				b->lapic.regs + 0x280, 0x390 - 0x280);
 		d += diff_bytes("LAPIC", a->lapic.regs + 0x3a0,
 				b->lapic.regs + 0x3a0, HV_APIC_REG_SIZE - 0x3a0);
 	}

@@ -806,8 +806,10 @@ static void hv_x86_sipi_vcpu(struct hv_vcpu *vcpu, u32 vector)
  * hv_lapic_accept_events - act on received INIT and SIPI
  * @vcpu: the vCPU, in its thread with the mutex held.
  *
- * INIT resets the vCPU into INIT_RECEIVED (wait-for-SIPI); a SIPI then
- * starts it, and is ignored in any other state (SDM 8.4.2).  Does not
+ * INIT resets the vCPU into INIT_RECEIVED (wait-for-SIPI; the BSP, as
+ * IA32_APIC_BASE.BSP says, restarts RUNNABLE at the reset vector as on
+ * KVM); a SIPI then starts it, and is ignored in any other state (SDM
+ * 8.4.2).  Both may be pending at once: INIT is taken first.  Does not
  * sleep: hv_vcpu_block() calls it through hv_arch_vcpu_runnable() after
  * it set the task state.
  *
@@ -823,9 +825,10 @@ bool hv_lapic_accept_events(struct hv_vcpu *vcpu)
 	lockdep_assert_held(&vcpu->mutex);
 	if (test_and_clear_bit(HV_LAPIC_INIT, &apic->pending_events)) {
 		hv_x86_init_vcpu(vcpu);
-		/* A SIPI sent before this INIT is superseded by it. */
-		clear_bit(HV_LAPIC_SIPI, &apic->pending_events);
-		WRITE_ONCE(vcpu->arch.mp_state, HV_MP_STATE_INIT_RECEIVED);
+		/* The BSP restarts at the reset vector; APs wait for SIPI. */
+		WRITE_ONCE(vcpu->arch.mp_state,
+			   vcpu->arch.apic_base & MSR_IA32_APICBASE_BSP ?
+			   HV_MP_STATE_RUNNABLE : HV_MP_STATE_INIT_RECEIVED);
 	}
 	if (test_and_clear_bit(HV_LAPIC_SIPI, &apic->pending_events)) {
 		/* Pairs with the barrier before the bit in hv_lapic_accept(). */
@@ -858,7 +861,8 @@ bool hv_x86_has_events(struct hv_vcpu *vcpu)
 		return true;
 	if (!hv_x86_ops(vcpu)->interrupt_allowed(vcpu))
 		return false;
-	return hv_x86_extint_pending(vcpu) || hv_lapic_has_interrupt(vcpu) >= 0;
+	return vcpu->arch.queued_irq >= 0 || hv_x86_extint_pending(vcpu) ||
+	       hv_lapic_has_interrupt(vcpu) >= 0;
 }
 
 /**

@@ -10,8 +10,9 @@
  * TSC_AUX for RDTSCP/RDPID, PKU, PCID, nested SVM, PMU) are left out.
  * The local APIC, x2APIC and its TSC-deadline timer are offered whatever
  * the host has, as KVM does: hv emulates them (lapic.c) once the VMM
- * creates the in-kernel irqchip; without it a VMM emulates them itself.  The bit masks below cite the CPUID leaves of the SDM Vol. 2
- * (CPUID instruction) and AMD's CPUID specification (publication 25481).
+ * creates the in-kernel irqchip; without it a VMM emulates them itself.
+ * The bit masks below cite the CPUID leaves of the SDM Vol. 2 (CPUID
+ * instruction) and AMD's CPUID specification (publication 25481).
  */
 #define pr_fmt(fmt) "hv: " fmt
 

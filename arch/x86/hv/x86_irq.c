@@ -60,18 +60,27 @@ static bool hv_x86_inject_irqchip(struct hv_vcpu *vcpu)
 		a->nmi_pending--;
 		ops->inject_event(vcpu, HV_X86_EVENT_NMI, 2, false, 0);
 	} else if (ops->interrupt_allowed(vcpu)) {
-		/* The PIC first (KVM's kvm_cpu_get_interrupt()). */
-		if (hv_x86_extint_pending(vcpu))
+		/*
+		 * An interrupt SET_VCPU_EVENTS restored as in delivery was
+		 * acknowledged already; then the PIC (KVM's
+		 * kvm_cpu_get_interrupt()), then the APIC.
+		 */
+		if (a->queued_irq >= 0) {
+			vec = a->queued_irq;
+			a->queued_irq = -1;
+		} else if (hv_x86_extint_pending(vcpu)) {
 			vec = hv_pic_read_irq(vcpu->vm);
-		else
+		} else {
 			vec = hv_lapic_ack_interrupt(vcpu);
+		}
 		if (vec >= 0)
 			ops->inject_event(vcpu, HV_X86_EVENT_INTR, vec, false, 0);
 	}
 window:
 	if (a->nmi_pending)
 		ops->enable_nmi_window(vcpu);
-	return hv_x86_extint_pending(vcpu) || hv_lapic_has_interrupt(vcpu) >= 0;
+	return a->queued_irq >= 0 || hv_x86_extint_pending(vcpu) ||
+	       hv_lapic_has_interrupt(vcpu) >= 0;
 }
 
 /**

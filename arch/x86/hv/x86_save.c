@@ -167,6 +167,11 @@ static int hv_x86_get_vcpu_events(struct hv_vcpu *vcpu,
 	struct hv_x86_event e;
 
 	memset(&ev, 0, sizeof(ev));
+	/* NMIs the in-kernel APIC received count too (KVM's process_nmi()). */
+	if (vcpu->arch.apic)
+		vcpu->arch.nmi_pending =
+			min(vcpu->arch.nmi_pending +
+			    atomic_xchg(&vcpu->arch.apic->nmi_queued, 0), 2U);
 	if (vcpu->arch.queued_irq >= 0) {
 		ev.interrupt.injected = 1;
 		ev.interrupt.nr = vcpu->arch.queued_irq;
@@ -242,6 +247,9 @@ static int hv_x86_set_vcpu_events(struct hv_vcpu *vcpu,
 			ops->inject_event(vcpu, HV_X86_EVENT_NMI, 2, false, 0);
 	}
 	/* A software interrupt's instruction runs again: not queued. */
+	/* The vector a later SIPI_RECEIVED MP state uses (KVM). */
+	if ((ev.flags & HV_VCPUEVENT_VALID_SIPI_VECTOR) && vcpu->arch.apic)
+		vcpu->arch.apic->sipi_vector = ev.sipi_vector;
 	vcpu->arch.queued_irq = ev.interrupt.injected && !ev.interrupt.soft ?
 				ev.interrupt.nr : -1;
 	return 0;

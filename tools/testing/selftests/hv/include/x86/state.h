@@ -101,6 +101,9 @@ struct hv_x86_state {
 	/* The index list's MSRs but hv_msr_needs_lapic() ones. */
 	struct hv_msrs *msrs;
 	bool use_sregs2;		/* vcpu_load_state(): SREGS2 or SREGS */
+	/* The in-kernel local APIC's registers, if the VM has one. */
+	struct hv_lapic_state lapic;
+	bool has_lapic;
 };
 
 /*

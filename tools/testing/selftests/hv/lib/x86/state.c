@@ -91,6 +91,8 @@ struct hv_x86_state *vcpu_read_state(struct hv_vcpu *vcpu)
 		    list->nmsrs);
 	vcpu_ioctl(vcpu, HV_GET_VCPU_EVENTS, &s->events);
 	vcpu_ioctl(vcpu, HV_GET_MP_STATE, &s->mp_state);
+	/* EINVAL without an in-kernel irqchip. */
+	s->has_lapic = !__vcpu_ioctl(vcpu, HV_GET_LAPIC, &s->lapic);
 	vcpu_regs_get(vcpu, &s->regs);
 	s->xsave_size = vcpu_xsave_size(vcpu);
 	s->xsave = calloc(1, s->xsave_size);
@@ -138,6 +140,9 @@ void vcpu_load_state(struct hv_vcpu *vcpu, const struct hv_x86_state *s)
 		vcpu_ioctl(vcpu, HV_SET_SREGS2, &s->sregs2);
 	else
 		vcpu_ioctl(vcpu, HV_SET_SREGS, &s->sregs);
+	/* After the APIC base (SREGS), before IA32_TSC_DEADLINE (MSRS). */
+	if (s->has_lapic)
+		vcpu_ioctl(vcpu, HV_SET_LAPIC, &s->lapic);
 	r = vcpu_ioctl(vcpu, HV_SET_MSRS, s->msrs);
 	TEST_ASSERT(r == s->msrs->nmsrs,
 		    "HV_SET_MSRS: %ld of %u, stopped at 0x%x", r,
@@ -184,6 +189,20 @@ unsigned int hv_x86_state_diff(const struct hv_x86_state *a,
 			sizeof(a->events));
 	d += diff_bytes("MP_STATE", &a->mp_state, &b->mp_state,
 			sizeof(a->mp_state));
+	/*
+	 * All but what moves while the vCPU is stopped: IRR (0x200-0x27f),
+	 * where a running timer posts its vector, and the timer's current
+	 * count (0x390).
+	 */
+	d += diff_bytes("LAPIC presence", &a->has_lapic, &b->has_lapic,
+			sizeof(a->has_lapic));
+	if (a->has_lapic && b->has_lapic) {
+		d += diff_bytes("LAPIC", a->lapic.regs, b->lapic.regs, 0x200);
+		d += diff_bytes("LAPIC", a->lapic.regs + 0x280,
+				b->lapic.regs + 0x280, 0x390 - 0x280);
+		d += diff_bytes("LAPIC", a->lapic.regs + 0x3a0,
+				b->lapic.regs + 0x3a0, HV_APIC_REG_SIZE - 0x3a0);
+	}
 	if (a->xsave_size == b->xsave_size)
 		d += diff_bytes("XSAVE", a->xsave, b->xsave, a->xsave_size);
 	else

@@ -6,7 +6,7 @@
 #
 #   scripts/check.sh [step...]     (default: all steps)
 #
-# Steps: abi unit build style selftests hosts robust runner arm64 dkms bench
+# Steps: abi unit build style selftests hosts vmm robust runner arm64 dkms bench
 #   abi        ABI layout of the uapi headers against <linux/kvm.h> (here),
 #              x86 and arm64
 #   unit       unit tests of pure kernel code (the MMIO decoder), in
@@ -21,6 +21,7 @@
 #   dkms       dkms add/build of this tree against Debian 12's headers
 #   bench      hvbench (make bench) once against hv and kvm_amd in x86-svm
 #              with tiny counts: a correctness smoke test, no timing checks
+#   vmm        hv-vmm boots Linux (2 vCPUs, virtio disk) on hv and on kvm_amd
 #   robust     bad inputs to every ioctl: the same errno as Linux's kvm_amd
 #              in the same x86-svm boot (tools/testing/robust)
 #   kvm-selftests  Linux's own KVM selftests (linux-source-6.1, unmodified)
@@ -236,6 +237,17 @@ step_bench() {
 	scripts/bench.sh --quick --reps 1
 }
 
+# Linux guests through hv-vmm (tools/hv): on hv, then on kvm_amd as the
+# reference, each in its own x86-svm boot; the boot times (VMM start to
+# the guest's /init banner) are printed for both.
+step_vmm() {
+	local r=0 which
+	for which in hv kvm; do
+		tools/hv/vmm-test.sh "$which" || r=1
+	done
+	return $r
+}
+
 step_robust() {
 	tools/testing/robust/run.sh --modules "${MODULES[0]} ${MODULES[1]}"
 }
@@ -245,7 +257,7 @@ step_kvm_selftests() {
 }
 
 # --- driver ---------------------------------------------------------------
-all_steps=(abi unit build style selftests hosts robust runner arm64 dkms bench kvm-selftests)
+all_steps=(abi unit build style selftests hosts vmm robust runner arm64 dkms bench kvm-selftests)
 [ $# -gt 0 ] && steps=("$@") || steps=("${all_steps[@]}")
 want() { [[ " ${steps[*]} " == *" $1 "* ]]; }
 
@@ -259,7 +271,7 @@ fi
 # The Bochs host is the long pole: start it as soon as its inputs exist
 # and run everything else beside it (CI has two cores).
 built=1
-if want build || want hosts || want robust || want kvm-selftests || want bench; then
+if want build || want hosts || want vmm || want robust || want kvm-selftests || want bench; then
 	run_step build step_build || built=0
 fi
 if want selftests || want hosts; then
@@ -282,6 +294,17 @@ if want hosts; then
 		report hosts-svm 1 0
 		cp "$LOGS/hosts-svm.log" "$LOGS/hosts-vmx.log"
 		report hosts-vmx 1 0
+	fi
+fi
+if want vmm; then
+	if [ $built = 1 ]; then
+		run_step vmm step_vmm
+		grep -h -e '^hv-vmm: mark 1 at' -e '^vmm-test: FAIL' \
+			-e '^hvhost: \(PASS\|FAIL\) x86-svm vmm-' "$LOGS/vmm.log" |
+			sed 's/^/check: vmm: /'
+	else
+		echo "modules did not build" >"$LOGS/vmm.log"
+		report vmm 1 0
 	fi
 fi
 if want robust; then

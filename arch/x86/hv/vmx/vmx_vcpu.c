@@ -109,6 +109,7 @@ void vmx_vmcs_load(struct vmx_vcpu *vmx)
 	int cpu = smp_processor_id();
 	unsigned long flags;
 
+	lockdep_assert_preemption_disabled();
 	if (READ_ONCE(vmx->cpu) == cpu) {
 		if (__this_cpu_read(vmx_current_vmcs) != vmx) {
 			vmcs_load(vmx->vmcs_pa);

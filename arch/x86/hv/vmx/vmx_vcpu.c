@@ -201,11 +201,20 @@ void vmx_vcpu_reset(struct vmx_vcpu *vmx)
 	vmx->guest_uses_dr = false;
 	memset(vmx->guest_dr, 0, sizeof(vmx->guest_dr));
 	vmx->guest_dr6 = DR6_RESERVED;
+	vmx->cstar = 0;
+	/* After a triple fault in RUN the guest's values may be in the CPU. */
+	preempt_disable();
 	vmx->kernel_gs_base = 0;
 	vmx->star = 0;
 	vmx->lstar = 0;
-	vmx->cstar = 0;
 	vmx->sfmask = 0;
+	if (vmx->host.loaded) {
+		wrmsrl(MSR_KERNEL_GS_BASE, 0);
+		wrmsrl(MSR_STAR, 0);
+		wrmsrl(MSR_LSTAR, 0);
+		wrmsrl(MSR_SYSCALL_MASK, 0);
+	}
+	preempt_enable();
 	vmx->cr2 = 0;
 	vmx->cr8 = 0;
 	/* The guest's TLB starts empty (a reused VPID may tag old entries). */

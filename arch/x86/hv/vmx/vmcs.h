@@ -64,6 +64,7 @@
 #define VMCS_GUEST_INTERRUPTIBILITY	0x4824
 #define VMCS_GUEST_ACTIVITY_STATE	0x4826
 #define VMCS_GUEST_SYSENTER_CS		0x482a
+#define VMCS_PREEMPTION_TIMER		0x482e
 #define VMCS_HOST_SYSENTER_CS		0x4c00
 
 /* B.4: natural-width fields. */
@@ -108,6 +109,7 @@ enum vmx_seg {
 #define PIN_EXT_INTR_EXITING		BIT(0)
 #define PIN_NMI_EXITING			BIT(3)
 #define PIN_VIRTUAL_NMIS		BIT(5)
+#define PIN_PREEMPTION_TIMER		BIT(6)
 
 /* 24.6.2 Primary processor-based VM-execution controls. */
 #define PROC_INTR_WINDOW_EXITING	BIT(2)
@@ -233,6 +235,7 @@ enum vmx_seg {
 #define EXIT_REASON_EPT_MISCONFIG	49
 #define EXIT_REASON_INVEPT		50
 #define EXIT_REASON_RDTSCP		51
+#define EXIT_REASON_PREEMPTION_TIMER	52
 #define EXIT_REASON_INVVPID		53
 #define EXIT_REASON_WBINVD		54
 #define EXIT_REASON_XSETBV		55

@@ -91,6 +91,7 @@ struct vmx_host_state {
  * @host_debugctl: [v] host IA32_DEBUGCTL, which a VM exit clears.
  * @host_cr3:	[v] value in the VMCS's host CR3 field.
  * @host_cr4:	[v] value in the VMCS's host CR4 field.
+ * @pin:	[v] the pin-based controls in the VMCS.
  * @exit_reason: [v] the last exit's reason.
  * @exit_qual:	[v] its qualification.
  */
@@ -122,6 +123,7 @@ struct vmx_vcpu {
 	u64 host_debugctl;
 	unsigned long host_cr3;
 	unsigned long host_cr4;
+	u32 pin;
 	u32 exit_reason;
 	unsigned long exit_qual;
 };
@@ -151,6 +153,8 @@ static inline struct vmx_vcpu *to_vmx(struct hv_vcpu *vcpu)
  * @ept_2m:	EPT can map 2 MiB pages.
  * @has_vpid:	VPIDs and INVVPID single-context are usable.
  * @inout_info:	INS/OUTS exits report the address size (SDM A.1).
+ * @timer_ticks: VMX-preemption timer value for about 1 ms, 0 without
+ *		the timer (vmx_vcpu.c says why it is used).
  * @msr_bitmap_pa: the MSR bitmap shared by all vCPUs.
  */
 struct vmx_config {
@@ -167,6 +171,7 @@ struct vmx_config {
 	bool ept_2m;
 	bool has_vpid;
 	bool inout_info;
+	u32 timer_ticks;
 	u64 msr_bitmap_pa;
 };
 

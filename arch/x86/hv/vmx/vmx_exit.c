@@ -389,6 +389,7 @@ static const vmx_exit_handler vmx_exit_handlers[] = {
 	[EXIT_REASON_EPT_VIOLATION]	= vmx_exit_ept_violation,
 	[EXIT_REASON_WBINVD]		= vmx_exit_skip,
 	[EXIT_REASON_XSETBV]		= vmx_exit_xsetbv,
+	[EXIT_REASON_PREEMPTION_TIMER]	= vmx_exit_interrupted,
 };
 
 int vmx_handle_exit(struct vmx_vcpu *vmx)

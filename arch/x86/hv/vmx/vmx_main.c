@@ -26,6 +26,7 @@
 #include <asm/msr.h>
 #include <asm/reboot.h>
 #include <asm/tlbflush.h>
+#include <asm/tsc.h>
 
 #include "vmx.h"
 
@@ -375,7 +376,7 @@ static int vmx_adjust_controls(u32 msr, u32 required, u32 optional,
 /* SDM 24.6 "Discovering Support for VMX", appendix A: what hv needs. */
 static int vmx_probe(void)
 {
-	u64 basic, ept_vpid = 0;
+	u64 basic, ept_vpid = 0, misc;
 	bool true_ctls;
 	int r;
 
@@ -407,9 +408,19 @@ static int vmx_probe(void)
 	r = vmx_adjust_controls(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
 					    MSR_IA32_VMX_PINBASED_CTLS,
 				PIN_EXT_INTR_EXITING | PIN_NMI_EXITING |
-				PIN_VIRTUAL_NMIS, 0, &vmx_cfg.pin);
+				PIN_VIRTUAL_NMIS, PIN_PREEMPTION_TIMER,
+				&vmx_cfg.pin);
 	if (r)
 		goto no;
+	/*
+	 * SDM 25.5.1: the timer counts down at the TSC rate divided by
+	 * 2^IA32_VMX_MISC[4:0]; armed per entry (vmx_vcpu.c), not here.
+	 */
+	if (vmx_cfg.pin & PIN_PREEMPTION_TIMER) {
+		rdmsrl(MSR_IA32_VMX_MISC, misc);
+		vmx_cfg.timer_ticks = max_t(u64, 1, (u64)tsc_khz >> (misc & 0x1f));
+		vmx_cfg.pin &= ~PIN_PREEMPTION_TIMER;
+	}
 	/*
 	 * All port I/O exits, HLT exits to userspace, CR8 accesses exit (no
 	 * in-kernel APIC: userspace's needs SET_TPR), MSRs exit unless the

@@ -623,6 +623,7 @@ void vmx_reset_state(struct vmx_vcpu *vmx)
 	if (!vmx->vpid)
 		proc2 &= ~PROC2_ENABLE_VPID;
 	vmcs_write(VMCS_PIN_CONTROLS, vmx_cfg.pin);
+	vmx->pin = vmx_cfg.pin;
 	vmcs_write(VMCS_PROC_CONTROLS, vmx_cfg.proc);
 	vmcs_write(VMCS_PROC_CONTROLS2, proc2);
 	vmcs_write(VMCS_EXIT_CONTROLS, vmx_cfg.exit);

@@ -429,6 +429,28 @@ static void vmx_sanitize_interruptibility(struct vmx_vcpu *vmx)
 			   intr & ~INTERRUPTIBILITY_STI);
 }
 
+/*
+ * A guest entered with RFLAGS.IF clear gets the VMX-preemption timer
+ * (SDM 25.5.1) as a backstop: external interrupts make it exit anyway on
+ * real hardware, but Bochs's VT-x masks them when the entry loads IF=0 and
+ * only unmasks them when the guest changes IF, so a guest spinning with
+ * interrupts off would never give the CPU back.  The timer costs at most
+ * one exit per millisecond, only while the guest keeps IF clear.
+ */
+static void vmx_arm_backstop_timer(struct vmx_vcpu *vmx)
+{
+	u32 pin = vmx_cfg.pin;
+
+	if (vmx_cfg.timer_ticks && !(vmx->vcpu.arch.rflags & X86_EFLAGS_IF)) {
+		pin |= PIN_PREEMPTION_TIMER;
+		vmcs_write(VMCS_PREEMPTION_TIMER, vmx_cfg.timer_ticks);
+	}
+	if (pin != vmx->pin) {
+		vmcs_write(VMCS_PIN_CONTROLS, pin);
+		vmx->pin = pin;
+	}
+}
+
 /* VMLAUNCH/VMRESUME failed with VMfail: the VMCS is wrong (SDM 30.4). */
 static int vmx_entry_failed(struct vmx_vcpu *vmx, u32 error)
 {
@@ -486,6 +508,7 @@ int vmx_vcpu_run(struct hv_vcpu *vcpu)
 	vmcs_write(VMCS_GUEST_RIP, vcpu->arch.rip);
 	vmcs_write(VMCS_GUEST_RFLAGS, vcpu->arch.rflags);
 	vmx_sanitize_interruptibility(vmx);
+	vmx_arm_backstop_timer(vmx);
 
 	vmx_load_guest_state(vmx);
 	hv_guest_enter_irqoff();

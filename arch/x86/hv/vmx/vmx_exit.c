@@ -298,9 +298,19 @@ static int vmx_exit_ept_violation(struct vmx_vcpu *vmx)
 }
 
 /*
- * Exception bitmap 0: only an NMI for the host (passed on in vmx_vcpu.c)
- * or a machine check lands here.  Anything else is the guest's: deliver
- * it as the CPU would have.
+ * A machine check in the guest is the host's to handle: run the kernel's
+ * #MC handler through its IDT gate, as KVM does (SDM 25.2: the exception
+ * bitmap makes it exit instead of reaching the guest's IDT).
+ */
+static void vmx_host_machine_check(void)
+{
+	asm volatile("int $0x12");
+}
+
+/*
+ * Exception bitmap: only #MC (and an NMI for the host, passed on in
+ * vmx_vcpu.c) lands here.  Anything else is the guest's: deliver it as
+ * the CPU would have.
  */
 static int vmx_exit_exception_nmi(struct vmx_vcpu *vmx)
 {
@@ -310,6 +320,10 @@ static int vmx_exit_exception_nmi(struct vmx_vcpu *vmx)
 
 	if (type == INTR_TYPE_NMI) {
 		vmx->vcpu.stats.intr_exits++;
+		return 1;
+	}
+	if (type == INTR_TYPE_HW_EXCEPTION && vector == X86_TRAP_MC) {
+		vmx_host_machine_check();
 		return 1;
 	}
 	if (type == INTR_TYPE_HW_EXCEPTION) {
@@ -342,6 +356,9 @@ static int vmx_exit_window(struct vmx_vcpu *vmx)
 static int vmx_exit_failed_entry(struct vmx_vcpu *vmx)
 {
 	struct hv_run *run = vmx->vcpu.run;
+
+	if ((u16)vmx->exit_reason == EXIT_REASON_MCE_DURING_ENTRY)
+		vmx_host_machine_check();
 
 	run->exit_reason = HV_EXIT_FAIL_ENTRY;
 	run->fail_entry.hardware_entry_failure_reason = vmx->exit_reason;

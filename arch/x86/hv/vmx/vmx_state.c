@@ -628,7 +628,8 @@ void vmx_reset_state(struct vmx_vcpu *vmx)
 	vmcs_write(VMCS_PROC_CONTROLS2, proc2);
 	vmcs_write(VMCS_EXIT_CONTROLS, vmx_cfg.exit);
 	vmcs_write(VMCS_ENTRY_CONTROLS, vmx_cfg.entry);
-	vmcs_write(VMCS_EXCEPTION_BITMAP, 0);
+	/* Machine checks are the host's (vmx_exit.c); nothing else exits. */
+	vmcs_write(VMCS_EXCEPTION_BITMAP, BIT(X86_TRAP_MC));
 	vmcs_write(VMCS_CR3_TARGET_COUNT, 0);
 	vmcs_write(VMCS_EXIT_MSR_STORE_COUNT, 0);
 	vmcs_write(VMCS_EXIT_MSR_LOAD_COUNT, 0);

@@ -153,7 +153,11 @@ u64 hv_arch_max_gfn(void)
 /* x86 has one machine type, 0 (KVM_X86_DEFAULT_VM in later kernels). */
 int hv_arch_vm_init(struct hv_vm *vm, unsigned long type)
 {
-	return type ? -EINVAL : 0;
+	if (type)
+		return -EINVAL;
+	/* Guest TSCs count from 0 at VM creation, in step (KVM's sync). */
+	vm->arch.tsc_base = rdtsc();
+	return 0;
 }
 
 /* A slot beyond the guest's physical address width: KVM's -EINVAL. */
@@ -367,6 +371,22 @@ int hv_arch_vcpu_complete_pending(struct hv_vcpu *vcpu)
 	if ((pending == HV_PENDING_PIO_IN || pending == HV_PENDING_PIO_OUT) &&
 	    vcpu->arch.rip != pio->rip)
 		return 1;
+	/*
+	 * REP INS/OUTS: userspace may have lowered RCX meanwhile (KVM's
+	 * userspace_io_test does): never move more elements than RCX still
+	 * asks for, and none once it is 0.
+	 */
+	if (pio->string && pio->rep &&
+	    (pending == HV_PENDING_PIO_IN || pending == HV_PENDING_PIO_OUT)) {
+		u64 rcx = vcpu->arch.regs[HV_REG_RCX] &
+			  hv_x86_addr_mask(pio->addr_size);
+
+		if (!rcx) {
+			hv_x86_skip_to(vcpu, pio->next_rip);
+			return 1;
+		}
+		pio->count = min_t(u64, pio->count, rcx);
+	}
 	switch (pending) {
 	case HV_PENDING_NONE:
 		break;

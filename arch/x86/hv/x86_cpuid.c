@@ -166,6 +166,8 @@ static int hv_cpuid_build(struct hv_cpuid_builder *b)
 		e->ecx &= LEAF7_ECX | ((xcr0 & XFEATURE_MASK_AVX512) ==
 				       XFEATURE_MASK_AVX512 ? LEAF7_ECX_AVX512 : 0);
 		e->edx = (e->edx & LEAF7_EDX) | LEAF7_EDX_ARCH_CAP;
+		/* IA32_TSC_ADJUST is emulated (x86_msr.c), as on KVM. */
+		e->ebx |= BIT(1);
 	}
 
 	if (max_basic >= 0xd && xcr0) {
@@ -187,6 +189,23 @@ static int hv_cpuid_build(struct hv_cpuid_builder *b)
 			e->edx = 0;
 		}
 	}
+
+	/*
+	 * KVM's paravirtual leaves (Documentation/virt/kvm/x86/cpuid.rst):
+	 * the "KVMKVMKVM\0\0\0" signature with 0x40000001 the highest, and
+	 * no paravirtual feature in it: hv speaks KVM's ABI but offers none
+	 * of KVM's PV interfaces (kvmclock, async PF, PV EOI...) yet.
+	 */
+	ADD(0x40000000, 0, 0);
+	e->eax = 0x40000001;
+	e->ebx = 0x4b4d564b;	/* "KVMK" */
+	e->ecx = 0x564b4d56;	/* "VMKV" */
+	e->edx = 0x0000004d;	/* "M\0\0\0" */
+	ADD(0x40000001, 0, 0);
+	e->eax = 0;
+	e->ebx = 0;
+	e->ecx = 0;
+	e->edx = 0;
 
 	host_ext = cpuid_eax(0x80000000);
 	if (host_ext < 0x80000008)

@@ -333,6 +333,19 @@ int hv_x86_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host)
 		a->tsc_aux = data;
 		return 0;
 	case MSR_IA32_TSC_ADJUST:
+		/*
+		 * SDM 17.17.3: a guest write moves the TSC by the change;
+		 * userspace only restores the value (KVM's host_initiated).
+		 */
+		if (!host) {
+			const struct hv_arch_backend_ops *ops = hv_x86_ops(vcpu);
+			u64 tsc;
+
+			if (!ops->get_msr(vcpu, MSR_IA32_TSC, &tsc) &&
+			    !ops->set_msr(vcpu, MSR_IA32_TSC,
+					  tsc + data - a->tsc_adjust, true))
+				hv_x86_tsc_rebase(vcpu);
+		}
 		a->tsc_adjust = data;
 		return 0;
 	case MSR_IA32_MISC_ENABLE:
@@ -388,6 +401,13 @@ int hv_x86_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host)
 		a->mtrr_var[msr - HV_MSR_MTRR_VAR] = data;
 		return 0;
 	default:
+		/* SDM 17.17.3: a guest TSC write moves TSC_ADJUST with it. */
+		if (msr == MSR_IA32_TSC && !host) {
+			u64 old;
+
+			if (!hv_x86_ops(vcpu)->get_msr(vcpu, MSR_IA32_TSC, &old))
+				a->tsc_adjust += data - old;
+		}
 		r = hv_x86_ops(vcpu)->set_msr(vcpu, msr, data, host);
 		/* A faster TSC counts on from the value written. */
 		if (!r && msr == MSR_IA32_TSC)

@@ -493,6 +493,7 @@ void svm_vcpu_reset(struct svm_vcpu *svm)
 	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
 	c->nested_cr3 = __pa(to_svm_vm(vcpu->vm)->npt_root);
 	c->tlb_ctl = SVM_TLB_FLUSH_ALL;
+	c->tsc_offset = -vcpu->vm->arch.tsc_base;
 
 	svm_seg_reset(&s->cs, SVM_SEG_P | SVM_SEG_S | 0xb);
 	s->cs.selector = 0xf000;

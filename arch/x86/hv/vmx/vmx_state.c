@@ -687,7 +687,7 @@ void vmx_reset_state(struct vmx_vcpu *vmx)
 	vmcs_write(VMCS_LINK_POINTER, ~0ULL);
 	vmcs_write(VMCS_CR0_MASK, vmx_cr0_mask());
 	vmcs_write(VMCS_CR4_MASK, vmx_cr4_mask());
-	vmcs_write(VMCS_TSC_OFFSET, 0);
+	vmcs_write(VMCS_TSC_OFFSET, -vmx->vcpu.vm->arch.tsc_base);
 
 	vmx_seg_reset(VMX_CS, VMX_AR_P | VMX_AR_S | 0xb);
 	vmcs_write(VMCS_GUEST_ES_SEL + 2 * VMX_CS, 0xf000);

@@ -162,6 +162,9 @@ struct hv_vcpu_arch {
  * @bsp_vcpu_id: the vCPU that starts RUNNABLE (others wait for SIPI).
  * @kvmclock_offset: guest clock = host monotonic raw ns + this
  *		(HV_SET_CLOCK).
+ * @tsc_base:	(c) host TSC at VM creation: a vCPU's TSC starts as the
+ *		host's minus this, so every vCPU reads 0 then and they agree,
+ *		as KVM's TSC synchronization gives.
  */
 struct hv_vm_arch {
 	unsigned long nr_mmu_pages;
@@ -171,6 +174,7 @@ struct hv_vm_arch {
 	struct hv_pit *pit;
 	u32 bsp_vcpu_id;
 	s64 kvmclock_offset;
+	u64 tsc_base;
 };
 
 /* Event types for inject_event, as the hardware encodes them (APM 15.20). */

@@ -167,12 +167,14 @@ static struct hv_vm *irqchip_vm(int *r)
 
 #define REQUIRE_IRQCHIP(vm)						\
 	do {								\
+		struct hv_vm *__vm;					\
 		int __r;						\
 									\
-		vm = irqchip_vm(&__r);					\
-		if (!vm)						\
+		__vm = irqchip_vm(&__r);				\
+		if (!__vm)						\
 			SKIP(return, "HV_CREATE_IRQCHIP: %s",		\
 			     strerror(-__r));				\
+		(vm) = __vm;						\
 	} while (0)
 
 static void set_tsc_khz(struct hv_vm *vm, struct hv_vcpu *vcpu)

@@ -9,7 +9,10 @@
 # bind-mounted over /dev/kvm in a private mount namespace, since QEMU 7.2
 # opens "/dev/kvm" by name; "kvm" runs Linux's kvm_amd as the reference.
 # QEMU_TEST_MODES: the modes to run (default "off on"); QEMU_TEST_ARGS:
-# more QEMU options; QEMU_TEST_TIMEOUT: the host's timeout (default 600 s).
+# more QEMU options; QEMU_TEST_TIMEOUT: the host's timeout (default 600 s);
+# QEMU_TEST_QTIMEOUT: each QEMU's (default 240 s); QEMU_TEST_DEBUG=1: log
+# QEMU's KVM exits (-trace kvm_run_exit) and SeaBIOS' debug port, and show
+# their tails and hv's debugfs counters after each run.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -58,10 +61,25 @@ for mode in ${QEMU_TEST_MODES:-off on}; do
 	# when the LAPIC is in userspace, and QEMU aborts.
 	cpu=host
 	[ \$mode = off ] && cpu=host,kvm-poll-control=off
+	cpu=\$cpu,mce=off,mca=off
+	dbg=
+	[ "${QEMU_TEST_DEBUG:-}" = 1 ] && dbg="-D /tmp/qemu.log -trace kvm_run_exit -trace kvm_vcpu_ioctl -trace kvm_vm_ioctl -chardev file,id=bios,path=/tmp/bios.log -device isa-debugcon,iobase=0x402,chardev=bios"
+	# hv's per-vCPU counters 15 s before the timeout (debugfs, hv only).
+	[ -n "\$dbg" ] && (sleep \$((${QEMU_TEST_QTIMEOUT:-240} - 15))
+	 for f in /sys/kernel/debug/hv/*/vcpu*; do
+		[ -f "\$f" ] && echo "qemu-test: \$f: \$(tr '\\n' ' ' <"\$f")"
+	 done
+	 echo "qemu-test: QEMU log:"; tail -12 /tmp/qemu.log
+	 echo "qemu-test: QEMU log, vCPU 0:"; grep "cpu_index 0," /tmp/qemu.log | tail -30
+	 for t in /proc/[0-9]*/task/*; do
+		grep -q qemu-system "\$t/cmdline" 2>/dev/null || continue
+		echo "qemu-test: \$t \$(cat "\$t/comm") \$(cut -d' ' -f3,14,15 "\$t/stat") \$(cat "\$t/wchan")"
+		cat "\$t/stack"
+	 done) &
 	t0=\$(cut -d' ' -f1 /proc/uptime)
 	# The guest powers off (ACPI S5, QEMU exits 0) when its checks pass,
 	# else writes their count to isa-debug-exit: status 2 * count + 1.
-	{ timeout 300 unshare -m sh -c "mount --bind $dev /dev/kvm && exec \$Q \\
+	{ timeout ${QEMU_TEST_QTIMEOUT:-240} unshare -m sh -c "mount --bind $dev /dev/kvm && exec \$Q \\
 		-L /payload/qemu/fw -accel kvm -cpu \$cpu \\
 		-machine q35,smm=off,kernel-irqchip=\$mode \\
 		-smp 2 -m 256 -no-reboot -display none -vga none -nic none \\
@@ -69,7 +87,7 @@ for mode in ${QEMU_TEST_MODES:-off on}; do
 		-device isa-debug-exit,iobase=0x501,iosize=1 \\
 		-kernel vmlinuz -initrd guest-initrd.gz \\
 		-drive if=virtio,format=raw,file=disk.img \\
-		-append '$append' ${QEMU_TEST_ARGS:-}" </dev/null 2>&1
+		-append '$append' \$dbg ${QEMU_TEST_ARGS:-}" </dev/null 2>&1
 	  echo "qemu-test: exit \$?"; } |
 	while IFS= read -r line; do
 		echo "\$line"
@@ -80,6 +98,12 @@ for mode in ${QEMU_TEST_MODES:-off on}; do
 		esac
 	done
 	rc=\$(cat /tmp/rc)
+	if [ -n "\$dbg" ]; then
+		echo "qemu-test: SeaBIOS:"; tail -20 /tmp/bios.log
+		echo "qemu-test: QEMU log:"; tail -40 /tmp/qemu.log
+		grep -o 'reason [0-9]*' /tmp/qemu.log | sort | uniq -c
+		rm -f /tmp/qemu.log /tmp/bios.log
+	fi
 	if [ "\$rc" = 0 ]; then
 		echo "qemu-test: ok   kernel-irqchip=\$mode: QEMU exit status 0 after \$(awk -v t0="\$t0" '{print \$1 - t0}' /proc/uptime) s"
 	else

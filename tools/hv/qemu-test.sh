@@ -3,16 +3,18 @@
 #
 # qemu-test.sh [hv|kvm] [hvhost run options...]: boot hv-vmm's test guest
 # (mkguest.sh) under the machine's own, unmodified qemu-system-x86_64
-# (-accel kvm, q35, 2 vCPUs, virtio-pci disk) inside the x86-svm test host,
-# once per irqchip mode: kernel-irqchip=off (QEMU's PIC/IOAPIC/LAPIC/PIT)
-# and kernel-irqchip=on (the kernel's). On hv (default) /dev/hv is
+# (-accel kvm, q35, virtio-pci disk) inside the x86-svm test host,
+# once per irqchip mode: kernel-irqchip=off (QEMU's PIC/IOAPIC/LAPIC/PIT,
+# 1 vCPU) and kernel-irqchip=on (the kernel's, 2 vCPUs). On hv (default) /dev/hv is
 # bind-mounted over /dev/kvm in a private mount namespace, since QEMU 7.2
 # opens "/dev/kvm" by name; "kvm" runs Linux's kvm_amd as the reference.
 # QEMU_TEST_MODES: the modes to run (default "off on"); QEMU_TEST_ARGS:
 # more QEMU options; QEMU_TEST_TIMEOUT: the host's timeout (default 600 s);
-# QEMU_TEST_QTIMEOUT: each QEMU's (default 240 s); QEMU_TEST_DEBUG=1: log
-# QEMU's KVM exits (-trace kvm_run_exit) and SeaBIOS' debug port, and show
-# their tails and hv's debugfs counters after each run.
+# QEMU_TEST_QTIMEOUT: each QEMU's (default 240 s); QEMU_TEST_OFF_SMP: vCPUs
+# with kernel-irqchip=off (default 1); QEMU_TEST_DEBUG=1: log QEMU's KVM
+# exits and ioctls (-trace) and SeaBIOS' debug port, and show their tails,
+# hv's debugfs counters and QEMU's kernel stacks (15 s before QEMU's
+# timeout and after it exits).  tools/hv/README.md explains the options.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."

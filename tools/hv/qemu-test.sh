@@ -45,9 +45,10 @@ cp "$QEMU" "$payload/qemu/qemu-system-x86_64"
 ldd "$QEMU" | awk '/=> \//{print $3} /^\t\/.*ld-linux/{print $1}' |
 	while read -r lib; do cp -L "$lib" "$payload/qemu/lib/"; done
 # Firmware for -L: SeaBIOS, the option ROMs for -kernel (linuxboot_dma)
-# and the TPR patching ROM QEMU loads with KVM (kvmvapic).
+# and the TPR patching ROM QEMU loads with KVM (kvmvapic); qboot for
+# experiments (QEMU_TEST_ARGS="-bios qboot.rom").
 cp -L /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
-	/usr/share/qemu/kvmvapic.bin "$payload/qemu/fw/"
+	/usr/share/qemu/kvmvapic.bin /usr/share/qemu/qboot.rom "$payload/qemu/fw/"
 
 # noxsave: see vmm-test.sh (QEMU TCG hides the nested guest's XSETBV).
 append="console=ttyS0 panic=-1 tsc=reliable guest.cpus=\$smp noxsave guest.poweroff=acpi"
@@ -67,7 +68,7 @@ for mode in ${QEMU_TEST_MODES:-off on}; do
 	smp=2
 	# One vCPU with QEMU's APIC: with two, SeaBIOS' AP bring-up hangs
 	# in x86-svm on kvm_amd as on hv (vCPU 0 never leaves guest mode,
-	# not even for a signal: QEMU TCG's nested SVM).
+	# not even for a signal); see tools/hv/README.md.
 	[ \$mode = off ] && cpu=\$cpu,kvm=off smp=${QEMU_TEST_OFF_SMP:-1}
 	dbg=
 	[ "${QEMU_TEST_DEBUG:-}" = 1 ] && dbg="-D /tmp/qemu.log -trace kvm_run_exit -trace kvm_vcpu_ioctl -trace kvm_vm_ioctl -chardev file,id=bios,path=/tmp/bios.log -device isa-debugcon,iobase=0x402,chardev=bios"

@@ -7,6 +7,7 @@
 #   scripts/check.sh [step...]     (default: all steps)
 #
 # Steps: abi unit build style selftests hosts vmm robust runner arm64 dkms bench
+#        kvm-selftests qemu
 #   abi        ABI layout of the uapi headers against <linux/kvm.h> (here),
 #              x86 and arm64
 #   unit       unit tests of pure kernel code (the MMIO decoder), in
@@ -27,6 +28,9 @@
 #   kvm-selftests  Linux's own KVM selftests (linux-source-6.1, unmodified)
 #              against hv and kvm_amd in x86-svm: a per-test report that
 #              fails only if the harness breaks or hv crashes the host
+#   qemu       the machine's own qemu-system-x86_64 (7.2, -accel kvm) on hv
+#              in x86-svm boots the hv-vmm test guest with QEMU's userspace
+#              irqchip and with hv's in-kernel one (tools/hv/qemu-test.sh)
 #
 # hv itself is only ever loaded inside the emulated hosts.
 set -uo pipefail
@@ -256,8 +260,13 @@ step_kvm_selftests() {
 	tools/testing/kvm-selftests/run.sh --modules "${MODULES[0]} ${MODULES[1]}"
 }
 
+step_qemu() {
+	tools/hv/qemu-test.sh hv
+}
+
 # --- driver ---------------------------------------------------------------
-all_steps=(abi unit build style selftests hosts vmm robust runner arm64 dkms bench kvm-selftests)
+all_steps=(abi unit build style selftests hosts vmm robust runner arm64 dkms bench
+	   kvm-selftests qemu)
 [ $# -gt 0 ] && steps=("$@") || steps=("${all_steps[@]}")
 want() { [[ " ${steps[*]} " == *" $1 "* ]]; }
 
@@ -271,7 +280,8 @@ fi
 # The Bochs host is the long pole: start it as soon as its inputs exist
 # and run everything else beside it (CI has two cores).
 built=1
-if want build || want hosts || want vmm || want robust || want kvm-selftests || want bench; then
+if want build || want hosts || want vmm || want robust || want kvm-selftests ||
+   want bench || want qemu; then
 	run_step build step_build || built=0
 fi
 if want selftests || want hosts; then
@@ -335,6 +345,16 @@ if want kvm-selftests; then
 	else
 		echo "modules did not build" >"$LOGS/kvm-selftests.log"
 		report kvm-selftests 1 0
+	fi
+fi
+if want qemu; then
+	if [ $built = 1 ]; then
+		run_step qemu step_qemu
+		grep -h '^qemu-test: \(ok\|FAIL\)\|banner after' "$LOGS/qemu.log" |
+			sed 's/^/check: /'
+	else
+		echo "modules did not build" >"$LOGS/qemu.log"
+		report qemu 1 0
 	fi
 fi
 if [ -n "$vmx_pid" ]; then

@@ -35,8 +35,10 @@ want=$(sed -n 's/.*guest.cpus=\([0-9]*\).*/\1/p' /proc/cmdline)
 echo "guest: $ncpu CPUs online; /proc/cpuinfo lists $(grep -c ^processor /proc/cpuinfo)"
 [ -n "$want" ] && check "CPUs online" "$ncpu" "$want"
 
-# virtio-mmio block: described by the VMM's DSDT, so plain insmod finds it.
-for m in virtio_ring virtio virtio_mmio virtio_blk; do
+# virtio-mmio block (hv-vmm): described by the VMM's DSDT, so plain insmod
+# finds it; virtio-pci block (QEMU, qemu-test.sh): found on the PCI bus.
+for m in virtio_ring virtio virtio_mmio virtio_pci_legacy_dev \
+	 virtio_pci_modern_dev virtio_pci virtio_blk; do
 	insmod /lib/modules/$m.ko || echo "guest: insmod $m failed"
 done
 i=0

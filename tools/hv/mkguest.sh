@@ -22,9 +22,12 @@ cp "$cache/busybox" "$root/bin/busybox"
 for a in $("$root/bin/busybox" --list); do
 	[ "$a" = busybox ] || ln -s busybox "$root/bin/$a"
 done
-# Debian builds virtio as modules; in dependency order.
+# Debian builds virtio as modules; in dependency order. virtio_mmio for
+# hv-vmm, virtio_pci for QEMU (qemu-test.sh).
 for m in drivers/virtio/virtio_ring drivers/virtio/virtio \
-	 drivers/virtio/virtio_mmio drivers/block/virtio_blk; do
+	 drivers/virtio/virtio_mmio drivers/virtio/virtio_pci_legacy_dev \
+	 drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci \
+	 drivers/block/virtio_blk; do
 	cp "$mods/$m.ko" "$root/lib/modules/"
 done
 install -m 755 "$here/guest-init.sh" "$root/init"

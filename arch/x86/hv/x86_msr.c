@@ -289,6 +289,16 @@ int hv_x86_get_msr(struct hv_vcpu *vcpu, u32 msr, u64 *data, bool host)
 	case HV_MSR_MTRR_VAR ... HV_MSR_MTRR_VAR + 2 * HV_MTRR_VAR_COUNT - 1:
 		*data = a->mtrr_var[msr - HV_MSR_MTRR_VAR];
 		return 0;
+	case MSR_AMD64_SYSCFG:
+		/*
+		 * APM Vol. 2, 3.2.1 "System Configuration Register": Linux
+		 * reads it with the MTRRs on AMD family 0xf and later
+		 * (k8_check_syscfg_dram_mod_en()), without a fixup.  The
+		 * guest has none of its features (MtrrFixDramEn, TOM2, SME),
+		 * so 0; KVM reads it as 0 too.  Writes stay #GP.
+		 */
+		*data = 0;
+		return 0;
 	case HV_MSR_K8_INT_PENDING_MSG:
 		/*
 		 * Linux reads it on AMD family 0xf-0x11 for the E400 erratum

@@ -478,6 +478,25 @@ void hv_arch_sigset_deactivate(struct hv_vcpu *vcpu)
 	sigemptyset(&current->real_blocked);
 }
 
+/*
+ * HV_SET_VAPIC_ADDR: KVM's TPR shadow page for guests whose option ROM
+ * (QEMU's kvmvapic) patched their TPR accesses, which needs TPR access
+ * exits (HV_CAP_VAPIC).  hv has neither, so the only address it takes is
+ * 0, "no page": QEMU sets that at every reset of an in-kernel APIC and
+ * aborts if it fails.  -EINVAL without the in-kernel APIC, as KVM.
+ */
+static long hv_x86_set_vapic_addr(struct hv_vcpu *vcpu,
+				  struct hv_vapic_addr __user *argp)
+{
+	struct hv_vapic_addr va;
+
+	if (!vcpu->arch.apic)
+		return -EINVAL;
+	if (copy_from_user(&va, argp, sizeof(va)))
+		return -EFAULT;
+	return va.vapic_addr ? -EINVAL : 0;
+}
+
 long hv_x86_save_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 		       unsigned long arg)
 {
@@ -519,6 +538,8 @@ long hv_x86_save_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 		return hv_x86_set_tsc_khz(vcpu, arg);
 	case HV_SET_SIGNAL_MASK:
 		return hv_x86_set_signal_mask(vcpu, argp);
+	case HV_SET_VAPIC_ADDR:
+		return hv_x86_set_vapic_addr(vcpu, argp);
 	default:
 		return -EINVAL;
 	}

@@ -18,7 +18,8 @@
  *     edge and level pins (the level pin's EOI reaches the IOAPIC, which
  *     then delivers it again), and the PIC through LVT0 in ExtINT mode;
  *   - HV_GET_LAPIC/HV_SET_LAPIC round trip with a running periodic timer;
- *     HV_INTERRUPT is ENXIO, MP states are checked as on KVM.
+ *     HV_INTERRUPT is ENXIO, MP states are checked as on KVM;
+ *     HV_SET_VAPIC_ADDR takes 0 (QEMU's reset), EINVAL without the APIC.
  */
 #include <pthread.h>
 #include <time.h>
@@ -735,6 +736,7 @@ TEST_F_TIMEOUT(lapic, save_restore, 60)
 TEST(irqchip_ioctls)
 {
 	struct hv_interrupt irq = { .irq = 0x30 };
+	struct hv_vapic_addr va = { .vapic_addr = 0 };
 	struct hv_mp_state mp;
 	struct hv_vcpu *vcpu;
 	struct hv_vm *vm;
@@ -746,10 +748,15 @@ TEST(irqchip_ioctls)
 	EXPECT_EQ(HV_MP_STATE_RUNNABLE, mp_state_get(vcpu));
 	mp.mp_state = HV_MP_STATE_HALTED;
 	EXPECT_EQ(-EINVAL, __vcpu_ioctl(vcpu, HV_SET_MP_STATE, &mp));
+	/* SET_VAPIC_ADDR needs the in-kernel APIC (KVM). */
+	EXPECT_EQ(-EINVAL, __vcpu_ioctl(vcpu, HV_SET_VAPIC_ADDR, &va));
 	hv_vm_free(vm);
 
 	REQUIRE_IRQCHIP(vm);
 	vcpu = hv_vcpu_create(vm, 0);
+	/* Address 0, no TPR shadow page: what QEMU sets at every reset. */
+	EXPECT_EQ(0, __vcpu_ioctl(vcpu, HV_SET_VAPIC_ADDR, &va));
+	EXPECT_EQ(-EFAULT, __vcpu_ioctl(vcpu, HV_SET_VAPIC_ADDR, NULL));
 	EXPECT_EQ(-ENXIO, __vcpu_ioctl(vcpu, HV_INTERRUPT, &irq));
 	irq.irq = 256;
 	EXPECT_EQ(-EINVAL, __vcpu_ioctl(vcpu, HV_INTERRUPT, &irq));

@@ -4,7 +4,7 @@
  * MSRs a VMM saves), HV_GET_MSRS/HV_SET_MSRS (every listed MSR readable
  * and writable by the host, processing that stops at an unknown MSR,
  * E2BIG), and the guest's RDMSR/WRMSR: #GP for an MSR no CPU has, values
- * shared with the host both ways, the TSC the host wrote.
+ * shared with the host both ways, the TSC the host wrote; SYSCFG reads 0.
  */
 #include <linux/stringify.h>
 
@@ -18,6 +18,7 @@
 #define MSR_KVM_WALL_CLOCK_NEW	0x4b564d00
 #define MSR_KVM_SYSTEM_TIME_NEW	0x4b564d01
 #define MSR_IA32_CR_PAT		0x277
+#define MSR_AMD64_SYSCFG	0xc0010010
 
 /* A guest VM whose vCPU has the supported CPUID, as VMMs set it up. */
 static struct hv_vcpu *new_vcpu(struct hv_vm **vm, void *guest_code)
@@ -250,6 +251,27 @@ TEST(guest_wrmsr_unknown_gp)
 {
 	HV_REQUIRE_GUEST(return, HV_CAP_EXT_CPUID);
 	expect_gp_at(_metadata, true, ASM_ADDR(guest_wrmsr_insn));
+}
+
+/*
+ * SYSCFG reads as 0: Linux reads it without a fixup on AMD once CPUID
+ * has MTRR, which QEMU always sets (KVM reads it as 0 too).
+ */
+static void guest_read_syscfg(void)
+{
+	GUEST_ASSERT_EQ(rdmsr(MSR_AMD64_SYSCFG), 0);
+	GUEST_DONE();
+}
+
+TEST(guest_reads_syscfg_zero)
+{
+	struct hv_vcpu *vcpu;
+	struct hv_vm *vm;
+
+	HV_REQUIRE_GUEST(return, HV_CAP_EXT_CPUID);
+	vcpu = new_vcpu(&vm, guest_read_syscfg);
+	vcpu_expect_ucall(vcpu, UCALL_DONE, NULL);
+	hv_vm_free(vm);
 }
 
 #define STAR_VALUE(i)	(0x0023001000000000ULL + (i))

@@ -27,6 +27,7 @@
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/rcupdate.h>
+#include <linux/smp.h>
 #include <linux/srcu.h>
 #include <linux/types.h>
 #include <linux/vtime.h>
@@ -185,6 +186,8 @@ enum hv_vcpu_mode {
  * @requests:	[a] HV_REQ_* bits.
  * @wait:	the vCPU thread sleeps here while its vCPU is halted
  *		(hv_vcpu_block()); hv_vcpu_kick() wakes it.
+ * @kick_csd:	(c) the IPI hv_vcpu_kick() sends to take it out of the
+ *		guest.
  * @stats:	[v] counters, read without locks.
  * @arch:	[v] architecture state.
  */
@@ -200,6 +203,7 @@ struct hv_vcpu {
 	int mode;
 	unsigned long requests;
 	struct wait_queue_head wait;
+	call_single_data_t kick_csd;
 	struct hv_vcpu_stats stats;
 	struct hv_vcpu_arch arch;
 };

@@ -88,13 +88,18 @@ static void hv_vcpu_load(struct hv_vcpu *vcpu)
 	put_cpu();
 }
 
+/* The kick's IPI: taking the interrupt made the guest exit; done. */
+static void hv_vcpu_kick_ipi(void *info)
+{
+}
+
 /**
  * hv_vcpu_kick - make a vCPU notice new work
  * @vcpu: the vCPU.
  *
  * Wakes its thread if it sleeps in hv_vcpu_block(); if it runs the guest
- * on another CPU, a reschedule IPI makes it exit (the IPI's handler does
- * nothing; the exit is the point).  The vCPU checks its requests after
+ * on another CPU, an IPI makes it exit (the IPI's handler does nothing;
+ * the exit is the point).  The vCPU checks its requests after
  * publishing HV_IN_GUEST_MODE, so a request set before the kick is seen.
  * Any context, including hard interrupts (timers).
  */
@@ -107,9 +112,14 @@ void hv_vcpu_kick(struct hv_vcpu *vcpu)
 	smp_mb();
 	me = get_cpu();
 	cpu = READ_ONCE(vcpu->cpu);
+	/*
+	 * The async form may be called from any context; -EBUSY means a
+	 * kick of this vCPU is still in flight, which does the job.
+	 * (smp_send_reschedule() is not exported on every architecture.)
+	 */
 	if (cpu != me && cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu) &&
 	    READ_ONCE(vcpu->mode) == HV_IN_GUEST_MODE)
-		smp_send_reschedule(cpu);
+		smp_call_function_single_async(cpu, &vcpu->kick_csd);
 	put_cpu();
 }
 EXPORT_SYMBOL_GPL(hv_vcpu_kick);
@@ -395,6 +405,7 @@ int hv_vcpu_create(struct hv_vm *vm, unsigned long id)
 	vcpu->cpu = -1;
 	mutex_init(&vcpu->mutex);
 	init_waitqueue_head(&vcpu->wait);
+	INIT_CSD(&vcpu->kick_csd, hv_vcpu_kick_ipi, vcpu);
 	preempt_notifier_init(&vcpu->preempt_notifier, &hv_preempt_ops);
 
 	r = hv_arch_vcpu_init(vcpu);

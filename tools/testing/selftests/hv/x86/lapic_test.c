@@ -322,10 +322,13 @@ TEST_F_TIMEOUT(lapic, ipi_ring, 120)
 		pthread_join(threads[i], NULL);
 	hv_sync_from_guest(vm, (void *)ring_got, sizeof(ring_got));
 	memcpy(got, (void *)ring_got, sizeof(got));
-	for (i = 0; i < NR_RING; i++)
-		EXPECT_EQ(RING_ROUNDS, got[i]) {
-			TH_LOG("vCPU %d took %llu IPIs", i, got[i]);
+	for (i = 0; i < NR_RING; i++) {
+		u64 n = got[i];
+
+		EXPECT_EQ(RING_ROUNDS, n) {
+			TH_LOG("vCPU %d took %llu IPIs", i, n);
 		}
+	}
 	hv_vm_free(vm);
 }
 

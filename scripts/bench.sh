@@ -16,7 +16,7 @@
 #
 # The x86-svm host is QEMU TCG: its times are emulated, so only the
 # hv/kvm ratios mean anything (Documentation/virt/hv/performance.rst).
-# x86-vmx is not benchmarked: hv-intel runs no vCPUs yet.
+# x86-vmx is not benchmarked yet: Bochs has no -icount-like clock here.
 #
 # Exit status: that of the host run: non-zero if the host or a module
 # failed, the kernel reported a problem, or hvbench found a wrong result.
@@ -71,7 +71,7 @@ tr -d '\r' <"$log" | grep '^BENCH ' >"$out/results.tsv" || true
 {
 	echo "# make bench, x86-svm (QEMU TCG$([ -n "$icount" ] && echo ' -icount: 1 ns = 1 instruction')), $(date -u '+%Y-%m-%d %H:%M UTC'), $reps repetition(s)$([ $quick = 1 ] && echo ', quick: figures meaningless')"
 	awk -f tools/testing/bench/table.awk "$out/results.tsv" || true
-	echo "x86-vmx (hv-intel vs kvm_intel): n/a: hv-intel runs no vCPUs yet"
+	echo "x86-vmx (hv-intel vs kvm_intel): n/a: not wired up yet (Bochs runs the selftests only)"
 } | tee "$out/table.txt"
 [ $r -eq 0 ] || { echo "bench: host run failed (exit $r); log $log"; tail -n 40 "$out/run.out"; }
 exit $r

@@ -188,6 +188,9 @@ enum hv_vcpu_mode {
  *		(hv_vcpu_block()); hv_vcpu_kick() wakes it.
  * @kick_csd:	(c) the IPI hv_vcpu_kick() sends to take it out of the
  *		guest.
+ * @sigset:	[v] signals blocked while RUN is in the guest
+ *		(HV_SET_SIGNAL_MASK).
+ * @sigset_active: [v] @sigset applies.
  * @stats:	[v] counters, read without locks.
  * @arch:	[v] architecture state.
  */
@@ -204,6 +207,8 @@ struct hv_vcpu {
 	unsigned long requests;
 	struct wait_queue_head wait;
 	call_single_data_t kick_csd;
+	sigset_t sigset;
+	bool sigset_active;
 	struct hv_vcpu_stats stats;
 	struct hv_vcpu_arch arch;
 };

@@ -162,6 +162,48 @@ static void hv_vcpu_put(struct hv_vcpu *vcpu)
 }
 
 /*
+ * HV_SET_SIGNAL_MASK: the signals blocked while RUN is in the guest (the
+ * rest of the time the thread's own mask applies), as KVM's
+ * kvm_vcpu_ioctl_set_sigmask().  NULL clears it; the length must be the
+ * kernel's sigset_t.
+ */
+static int hv_vcpu_set_signal_mask(struct hv_vcpu *vcpu,
+				   struct hv_signal_mask __user *argp)
+{
+	struct hv_signal_mask hdr;
+	sigset_t set;
+
+	if (!argp) {
+		vcpu->sigset_active = false;
+		return 0;
+	}
+	if (copy_from_user(&hdr, argp, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.len != sizeof(set))
+		return -EINVAL;
+	if (copy_from_user(&set, argp->sigset, sizeof(set)))
+		return -EFAULT;
+	sigdelsetmask(&set, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	vcpu->sigset = set;
+	vcpu->sigset_active = true;
+	return 0;
+}
+
+static void hv_vcpu_sigset_activate(struct hv_vcpu *vcpu)
+{
+	if (vcpu->sigset_active)
+		sigprocmask(SIG_SETMASK, &vcpu->sigset, &current->real_blocked);
+}
+
+static void hv_vcpu_sigset_deactivate(struct hv_vcpu *vcpu)
+{
+	if (!vcpu->sigset_active)
+		return;
+	sigprocmask(SIG_SETMASK, &current->real_blocked, NULL);
+	sigemptyset(&current->real_blocked);
+}
+
+/*
  * HV_RUN.  Finish the access userspace just completed, then enter the
  * guest until an exit needs userspace, a signal arrives, or an error.
  */
@@ -171,7 +213,7 @@ static int hv_vcpu_run(struct hv_vcpu *vcpu)
 	int r;
 
 	run->flags = 0;
-	hv_arch_sigset_activate(vcpu);
+	hv_vcpu_sigset_activate(vcpu);
 	hv_vcpu_load(vcpu);
 	hv_arch_load_guest_fpu(vcpu);
 	hv_vcpu_srcu_read_lock(vcpu);
@@ -224,7 +266,7 @@ out:
 	hv_vcpu_srcu_read_unlock(vcpu);
 	hv_arch_put_guest_fpu(vcpu);
 	hv_vcpu_put(vcpu);
-	hv_arch_sigset_deactivate(vcpu);
+	hv_vcpu_sigset_deactivate(vcpu);
 	return r;
 }
 
@@ -248,6 +290,9 @@ static long hv_vcpu_ioctl(struct file *filp, unsigned int cmd,
 		if (arg)
 			break;
 		r = hv_vcpu_run(vcpu);
+		break;
+	case HV_SET_SIGNAL_MASK:
+		r = hv_vcpu_set_signal_mask(vcpu, (void __user *)arg);
 		break;
 	default:
 		r = hv_arch_vcpu_ioctl(vcpu, cmd, arg);

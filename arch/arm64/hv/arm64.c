@@ -329,44 +329,6 @@ static int hv_reg_list(struct hv_vcpu *vcpu, struct hv_reg_list __user *argp)
 	return 0;
 }
 
-/* HV_SET_SIGNAL_MASK: the signals blocked while RUN is in the guest. */
-static int hv_set_signal_mask(struct hv_vcpu *vcpu,
-			      struct hv_signal_mask __user *argp)
-{
-	struct hv_signal_mask hdr;
-	sigset_t set;
-
-	if (!argp) {
-		vcpu->arch.sigset_active = false;
-		return 0;
-	}
-	if (copy_from_user(&hdr, argp, sizeof(hdr)))
-		return -EFAULT;
-	if (hdr.len != sizeof(set))
-		return -EINVAL;
-	if (copy_from_user(&set, argp->sigset, sizeof(set)))
-		return -EFAULT;
-	sigdelsetmask(&set, sigmask(SIGKILL) | sigmask(SIGSTOP));
-	vcpu->arch.sigset = set;
-	vcpu->arch.sigset_active = true;
-	return 0;
-}
-
-void hv_arch_sigset_activate(struct hv_vcpu *vcpu)
-{
-	if (vcpu->arch.sigset_active)
-		sigprocmask(SIG_SETMASK, &vcpu->arch.sigset,
-			    &current->real_blocked);
-}
-
-void hv_arch_sigset_deactivate(struct hv_vcpu *vcpu)
-{
-	if (!vcpu->arch.sigset_active)
-		return;
-	sigprocmask(SIG_SETMASK, &current->real_blocked, NULL);
-	sigemptyset(&current->real_blocked);
-}
-
 /* vCPU ioctls of the arm64 code; unknown ones get KVM's -EINVAL. */
 long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 			unsigned long arg)
@@ -381,8 +343,6 @@ long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 		if (copy_from_user(&init, argp, sizeof(init)))
 			return -EFAULT;
 		return hv_vcpu_init_ioctl(vcpu, &init);
-	case HV_SET_SIGNAL_MASK:
-		return hv_set_signal_mask(vcpu, argp);
 	case HV_GET_ONE_REG:
 	case HV_SET_ONE_REG:
 	case HV_GET_REG_LIST:

@@ -439,45 +439,6 @@ void hv_x86_tsc_catchup(struct hv_vcpu *vcpu)
 }
 EXPORT_SYMBOL_GPL(hv_x86_tsc_catchup);
 
-/* HV_SET_SIGNAL_MASK: the signals blocked while RUN is in the guest. */
-static int hv_x86_set_signal_mask(struct hv_vcpu *vcpu,
-				  struct hv_signal_mask __user *argp)
-{
-	struct hv_signal_mask hdr;
-	sigset_t set;
-
-	if (!argp) {
-		vcpu->arch.sigset_active = false;
-		return 0;
-	}
-	if (copy_from_user(&hdr, argp, sizeof(hdr)))
-		return -EFAULT;
-	if (hdr.len != sizeof(set))
-		return -EINVAL;
-	if (copy_from_user(&set, argp->sigset, sizeof(set)))
-		return -EFAULT;
-	sigdelsetmask(&set, sigmask(SIGKILL) | sigmask(SIGSTOP));
-	vcpu->arch.sigset = set;
-	vcpu->arch.sigset_active = true;
-	return 0;
-}
-
-/* Around RUN: block what userspace asked, restore on the way out. */
-void hv_arch_sigset_activate(struct hv_vcpu *vcpu)
-{
-	if (vcpu->arch.sigset_active)
-		sigprocmask(SIG_SETMASK, &vcpu->arch.sigset,
-			    &current->real_blocked);
-}
-
-void hv_arch_sigset_deactivate(struct hv_vcpu *vcpu)
-{
-	if (!vcpu->arch.sigset_active)
-		return;
-	sigprocmask(SIG_SETMASK, &current->real_blocked, NULL);
-	sigemptyset(&current->real_blocked);
-}
-
 /*
  * HV_SET_VAPIC_ADDR: KVM's TPR shadow page for guests whose option ROM
  * (QEMU's kvmvapic) patched their TPR accesses, which needs TPR access
@@ -536,8 +497,6 @@ long hv_x86_save_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 		return vcpu->arch.tsc_khz ?: tsc_khz;
 	case HV_SET_TSC_KHZ:
 		return hv_x86_set_tsc_khz(vcpu, arg);
-	case HV_SET_SIGNAL_MASK:
-		return hv_x86_set_signal_mask(vcpu, argp);
 	case HV_SET_VAPIC_ADDR:
 		return hv_x86_set_vapic_addr(vcpu, argp);
 	default:

@@ -76,8 +76,6 @@ enum hv_arm64_sysreg {
  * @mmio_sign:	sign-extend the loaded value (ESR ISS.SSE).
  * @mmio_sf:	64-bit target register (ISS.SF); else 32-bit.
  * @mmio_write:	the access was a store.
- * @sigset:	signals blocked while in the guest (HV_SET_SIGNAL_MASK).
- * @sigset_active: @sigset applies.
  */
 struct hv_vcpu_arch {
 	struct hv_regs core;
@@ -96,8 +94,6 @@ struct hv_vcpu_arch {
 	bool mmio_sign;
 	bool mmio_sf;
 	bool mmio_write;
-	sigset_t sigset;
-	bool sigset_active;
 };
 
 /**
@@ -161,8 +157,6 @@ void hv_arch_vcpu_post_run(struct hv_vcpu *vcpu);
 long hv_arch_check_extension(long cap);
 long hv_arch_dev_ioctl(unsigned int cmd, unsigned long arg);
 long hv_arch_vm_ioctl(struct hv_vm *vm, unsigned int cmd, unsigned long arg);
-void hv_arch_sigset_activate(struct hv_vcpu *vcpu);
-void hv_arch_sigset_deactivate(struct hv_vcpu *vcpu);
 int hv_arch_vm_init(struct hv_vm *vm, unsigned long type);
 int hv_arch_check_memslot(struct hv_vm *vm, u64 base_gfn, u64 npages);
 void hv_arch_vm_destroy(struct hv_vm *vm);

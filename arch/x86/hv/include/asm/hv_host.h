@@ -103,8 +103,6 @@ struct hv_x86_pio {
  * @tsc_base_guest: the guest's TSC then.
  * @queued_irq: vector from HV_INTERRUPT not yet delivered, or -1.
  * @nmi_pending: NMIs from HV_NMI not yet delivered (at most 2, as KVM).
- * @sigset:	signals blocked while in the guest (HV_SET_SIGNAL_MASK).
- * @sigset_active: @sigset applies.
  * @mmio:	the instruction behind the pending MMIO exit.
  * @mmio_gpa:	its guest-physical address.
  * @apic:	the in-kernel local APIC (lapic.c), NULL without
@@ -142,8 +140,6 @@ struct hv_vcpu_arch {
 	u64 tsc_base_guest;
 	int queued_irq;
 	u32 nmi_pending;
-	sigset_t sigset;
-	bool sigset_active;
 	struct hv_x86_mmio mmio;
 	u64 mmio_gpa;
 	struct hv_lapic *apic;
@@ -316,8 +312,6 @@ long hv_arch_check_extension(long cap);
 long hv_arch_dev_ioctl(unsigned int cmd, unsigned long arg);
 long hv_arch_vm_ioctl(struct hv_vm *vm, unsigned int cmd, unsigned long arg);
 void hv_arch_vm_destroy(struct hv_vm *vm);
-void hv_arch_sigset_activate(struct hv_vcpu *vcpu);
-void hv_arch_sigset_deactivate(struct hv_vcpu *vcpu);
 bool hv_x86_valid_xcr0(struct hv_vcpu *vcpu, u64 xcr0);
 u64 hv_x86_guest_xcr0_allowed(const struct hv_vcpu *vcpu);
 int hv_x86_get_msr(struct hv_vcpu *vcpu, u32 msr, u64 *data, bool host);

@@ -358,6 +358,28 @@ int hv_core_register_backend(const struct hv_backend_ops *ops);
 void hv_core_unregister_backend(const struct hv_backend_ops *ops);
 
 /*
+ * Page-table pages a nested fault may need, allocated before mmu_lock is
+ * taken (the fault path must not allocate under a spinlock), as KVM's
+ * kvm_mmu_memory_cache.  One per vCPU, used under its mutex.
+ */
+#define HV_MMU_CACHE_PAGES	4	/* levels below a 5-level root */
+
+struct hv_mmu_page_cache {
+	int nr;
+	void *pages[HV_MMU_CACHE_PAGES];
+};
+
+/* Fill @cache to @min zeroed pages (GFP_KERNEL_ACCOUNT); -ENOMEM. */
+int hv_mmu_cache_topup(struct hv_mmu_page_cache *cache, int min);
+void hv_mmu_cache_free(struct hv_mmu_page_cache *cache);
+
+/* A page from a cache topped up for this fault; mmu_lock may be held. */
+static inline void *hv_mmu_cache_alloc(struct hv_mmu_page_cache *cache)
+{
+	return cache->pages[--cache->nr];
+}
+
+/*
  * Guest memory access for the fault path.  hv_mmu_fault_begin() returns
  * the invalidate sequence to pass to hv_mmu_fault_retry(), which, under
  * mmu_lock, says whether an invalidation raced with the fault so the pfn

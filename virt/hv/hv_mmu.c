@@ -214,3 +214,23 @@ bool hv_mmu_fault_retry(struct hv_vm *vm, unsigned long seq,
 	return vm->mmu_invalidate_seq != seq;
 }
 EXPORT_SYMBOL_GPL(hv_mmu_fault_retry);
+
+int hv_mmu_cache_topup(struct hv_mmu_page_cache *cache, int min)
+{
+	while (cache->nr < min) {
+		void *page = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+
+		if (!page)
+			return -ENOMEM;
+		cache->pages[cache->nr++] = page;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(hv_mmu_cache_topup);
+
+void hv_mmu_cache_free(struct hv_mmu_page_cache *cache)
+{
+	while (cache->nr)
+		free_page((unsigned long)cache->pages[--cache->nr]);
+}
+EXPORT_SYMBOL_GPL(hv_mmu_cache_free);

@@ -29,11 +29,7 @@
 
 /* Stage-2 tables a fault may need: one level 2 and one level 3 table. */
 #define VHE_S2_CACHE_PAGES	2
-
-struct vhe_s2_cache {
-	int nr;
-	void *pages[VHE_S2_CACHE_PAGES];
-};
+static_assert(VHE_S2_CACHE_PAGES <= HV_MMU_CACHE_PAGES);
 
 /**
  * struct vhe_vm - a VM of the VHE backend
@@ -61,7 +57,7 @@ struct vhe_vm {
  */
 struct vhe_vcpu {
 	struct hv_vcpu vcpu;
-	struct vhe_s2_cache s2_cache;
+	struct hv_mmu_page_cache s2_cache;
 };
 
 static inline struct vhe_vm *to_vhe_vm(struct hv_vm *vm)
@@ -87,7 +83,6 @@ int vhe_s2_init(struct hv_vm *vm);
 void vhe_s2_destroy(struct hv_vm *vm);
 bool vhe_s2_zap(struct hv_vm *vm, u64 start, u64 end);
 int vhe_s2_fault(struct hv_vcpu *vcpu, u64 esr, u64 far, u64 hpfar);
-void vhe_s2_cache_free(struct vhe_s2_cache *cache);
 
 /* vhe_run.c */
 int vhe_vcpu_run(struct hv_vcpu *vcpu);

@@ -99,7 +99,7 @@ static int vhe_vcpu_create(struct hv_vcpu *vcpu)
 
 static void vhe_vcpu_free(struct hv_vcpu *vcpu)
 {
-	vhe_s2_cache_free(&to_vhe(vcpu)->s2_cache);
+	hv_mmu_cache_free(&to_vhe(vcpu)->s2_cache);
 }
 
 /* All guest state is switched at each entry: nothing per CPU to load. */

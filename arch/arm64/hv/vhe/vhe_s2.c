@@ -99,24 +99,6 @@ void vhe_s2_destroy(struct hv_vm *vm)
 	free_pages((unsigned long)v->pgd, 1);
 }
 
-void vhe_s2_cache_free(struct vhe_s2_cache *cache)
-{
-	while (cache->nr)
-		free_page((unsigned long)cache->pages[--cache->nr]);
-}
-
-static int s2_cache_topup(struct vhe_s2_cache *cache)
-{
-	while (cache->nr < VHE_S2_CACHE_PAGES) {
-		void *page = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-
-		if (!page)
-			return -ENOMEM;
-		cache->pages[cache->nr++] = page;
-	}
-	return 0;
-}
-
 static bool s2_zap_table(u64 *table, int level, u64 base, u64 start, u64 end,
 			 unsigned int n)
 {
@@ -159,7 +141,7 @@ bool vhe_s2_zap(struct hv_vm *vm, u64 start, u64 end)
 	return zapped;
 }
 
-static void s2_map(struct hv_vm *vm, struct vhe_s2_cache *cache, u64 gfn,
+static void s2_map(struct hv_vm *vm, struct hv_mmu_page_cache *cache, u64 gfn,
 		   phys_addr_t pa, bool writable)
 {
 	u64 ipa = gfn << PAGE_SHIFT;
@@ -172,7 +154,7 @@ static void s2_map(struct hv_vm *vm, struct vhe_s2_cache *cache, u64 gfn,
 		u64 *e = &table[s2_index(ipa, level)];
 
 		if (!(*e & S2_VALID)) {
-			void *page = cache->pages[--cache->nr];
+			void *page = hv_mmu_cache_alloc(cache);
 
 			WRITE_ONCE(*e, virt_to_phys(page) | S2_TABLE | S2_VALID);
 		}
@@ -266,7 +248,7 @@ int vhe_s2_fault(struct hv_vcpu *vcpu, u64 esr, u64 far, u64 hpfar)
 		return hv_arm64_handle_mmio(vcpu, ipa, esr);
 	}
 
-	r = s2_cache_topup(&vhe->s2_cache);
+	r = hv_mmu_cache_topup(&vhe->s2_cache, VHE_S2_CACHE_PAGES);
 	if (r)
 		return r;
 	hva = hv_memslot_gfn_to_hva(slot, gfn);

@@ -29,11 +29,7 @@ struct svm_vm {
 
 /* Nested page-table pages a fault may need, allocated before mmu_lock. */
 #define SVM_NPT_CACHE_PAGES	4	/* levels below a 5-level root */
-
-struct svm_npt_cache {
-	int nr;
-	void *pages[SVM_NPT_CACHE_PAGES];
-};
+static_assert(SVM_NPT_CACHE_PAGES <= HV_MMU_CACHE_PAGES);
 
 /**
  * struct svm_vcpu - a vCPU on AMD-V
@@ -67,7 +63,7 @@ struct svm_vcpu {
 	u32 asid;
 	int asid_cpu;
 	u64 asid_generation;
-	struct svm_npt_cache npt_cache;
+	struct hv_mmu_page_cache npt_cache;
 	unsigned long guest_dr[4];
 	bool guest_uses_dr;
 	bool nmi_masked;
@@ -141,6 +137,5 @@ int svm_npt_init(struct hv_vm *vm);
 void svm_npt_destroy(struct hv_vm *vm);
 bool svm_npt_zap(struct hv_vm *vm, u64 start, u64 end);
 int svm_npt_fault(struct svm_vcpu *svm, u64 gpa, u64 error_code);
-void svm_npt_cache_free(struct svm_npt_cache *cache);
 
 #endif /* _HV_SVM_H */

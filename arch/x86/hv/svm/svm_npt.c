@@ -88,24 +88,6 @@ void svm_npt_destroy(struct hv_vm *vm)
 		npt_free_table(svm_vm->npt_root, npt_levels());
 }
 
-void svm_npt_cache_free(struct svm_npt_cache *cache)
-{
-	while (cache->nr)
-		free_page((unsigned long)cache->pages[--cache->nr]);
-}
-
-static int npt_cache_topup(struct svm_npt_cache *cache)
-{
-	while (cache->nr < SVM_NPT_CACHE_PAGES) {
-		void *page = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-
-		if (!page)
-			return -ENOMEM;
-		cache->pages[cache->nr++] = page;
-	}
-	return 0;
-}
-
 /* Clear the mappings of gfns [start, end) in @table, which maps @base. */
 static bool npt_zap_table(u64 *table, int level, u64 base, u64 start, u64 end)
 {
@@ -154,7 +136,7 @@ bool svm_npt_zap(struct hv_vm *vm, u64 start, u64 end)
  * Map @gfn to @pfn, with one 2 MiB leaf if @huge and no 4 KiB table
  * already hangs there.  Returns the level mapped (1 or 2).
  */
-static int npt_map(struct svm_vm *svm_vm, struct svm_npt_cache *cache,
+static int npt_map(struct svm_vm *svm_vm, struct hv_mmu_page_cache *cache,
 		   u64 gfn, u64 pfn, bool huge, bool writable)
 {
 	u64 flags = NPT_P | NPT_US | NPT_A | (writable ? NPT_RW | NPT_D : 0);
@@ -177,7 +159,7 @@ static int npt_map(struct svm_vm *svm_vm, struct svm_npt_cache *cache,
 		 * The other 511 pages fault in again as needed.
 		 */
 		if (!(*e & NPT_P) || (*e & NPT_PS)) {
-			void *page = cache->pages[--cache->nr];
+			void *page = hv_mmu_cache_alloc(cache);
 
 			WRITE_ONCE(*e, __pa(page) | NPT_TABLE);
 		}
@@ -264,7 +246,7 @@ int svm_npt_fault(struct svm_vcpu *svm, u64 gpa, u64 error_code)
 	if (write && (slot->flags & HV_MEM_READONLY))
 		return npt_mmio(svm, gpa, true, false);
 
-	r = npt_cache_topup(&svm->npt_cache);
+	r = hv_mmu_cache_topup(&svm->npt_cache, SVM_NPT_CACHE_PAGES);
 	if (r)
 		return r;
 

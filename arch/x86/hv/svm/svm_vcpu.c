@@ -604,7 +604,7 @@ void svm_vcpu_free(struct hv_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 
-	svm_npt_cache_free(&svm->npt_cache);
+	hv_mmu_cache_free(&svm->npt_cache);
 	free_page((unsigned long)svm->vmcb);
 }
 

@@ -31,11 +31,7 @@ struct vmx_vm {
 
 /* EPT pages a fault may need, allocated before mmu_lock. */
 #define VMX_EPT_CACHE_PAGES	3	/* levels below the 4-level root */
-
-struct vmx_ept_cache {
-	int nr;
-	void *pages[VMX_EPT_CACHE_PAGES];
-};
+static_assert(VMX_EPT_CACHE_PAGES <= HV_MMU_CACHE_PAGES);
 
 /**
  * struct vmx_host_state - host state a VM exit does not restore
@@ -105,7 +101,7 @@ struct vmx_vcpu {
 	u16 vpid;
 	bool flush_tlb;
 	bool flush_vpid;
-	struct vmx_ept_cache ept_cache;
+	struct hv_mmu_page_cache ept_cache;
 	struct vmx_host_state host;
 	u64 kernel_gs_base;
 	u64 star;
@@ -255,6 +251,5 @@ int vmx_ept_init(struct hv_vm *vm);
 void vmx_ept_destroy(struct hv_vm *vm);
 bool vmx_ept_zap(struct hv_vm *vm, u64 start, u64 end);
 int vmx_ept_violation(struct vmx_vcpu *vmx, u64 gpa, unsigned long qual);
-void vmx_ept_cache_free(struct vmx_ept_cache *cache);
 
 #endif /* _HV_VMX_H */

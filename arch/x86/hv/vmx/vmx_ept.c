@@ -89,24 +89,6 @@ void vmx_ept_destroy(struct hv_vm *vm)
 		ept_free_table(vmx_vm->ept_root, EPT_LEVELS);
 }
 
-void vmx_ept_cache_free(struct vmx_ept_cache *cache)
-{
-	while (cache->nr)
-		free_page((unsigned long)cache->pages[--cache->nr]);
-}
-
-static int ept_cache_topup(struct vmx_ept_cache *cache)
-{
-	while (cache->nr < VMX_EPT_CACHE_PAGES) {
-		void *page = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-
-		if (!page)
-			return -ENOMEM;
-		cache->pages[cache->nr++] = page;
-	}
-	return 0;
-}
-
 /* Clear the mappings of gfns [start, end) in @table, which maps @base. */
 static bool ept_zap_table(u64 *table, int level, u64 base, u64 start, u64 end)
 {
@@ -155,7 +137,7 @@ bool vmx_ept_zap(struct hv_vm *vm, u64 start, u64 end)
  * Map @gfn to @pfn, with one 2 MiB leaf if @huge and no 4 KiB table
  * already hangs there.  Returns the level mapped (1 or 2).
  */
-static int ept_map(struct vmx_vm *vmx_vm, struct vmx_ept_cache *cache,
+static int ept_map(struct vmx_vm *vmx_vm, struct hv_mmu_page_cache *cache,
 		   u64 gfn, u64 pfn, bool huge, bool writable)
 {
 	u64 flags = EPT_R | EPT_X | EPT_MT_WB | (writable ? EPT_W : 0);
@@ -178,7 +160,7 @@ static int ept_map(struct vmx_vm *vmx_vm, struct vmx_ept_cache *cache,
 		 * The other 511 pages fault in again as needed.
 		 */
 		if (!(*e & EPT_RWX) || (*e & EPT_PS)) {
-			void *page = cache->pages[--cache->nr];
+			void *page = hv_mmu_cache_alloc(cache);
 
 			WRITE_ONCE(*e, __pa(page) | EPT_TABLE);
 		}
@@ -267,7 +249,7 @@ int vmx_ept_violation(struct vmx_vcpu *vmx, u64 gpa, unsigned long qual)
 	if (write && (slot->flags & HV_MEM_READONLY))
 		return ept_mmio(vmx, gpa, true, false);
 
-	r = ept_cache_topup(&vmx->ept_cache);
+	r = hv_mmu_cache_topup(&vmx->ept_cache, VMX_EPT_CACHE_PAGES);
 	if (r)
 		return r;
 

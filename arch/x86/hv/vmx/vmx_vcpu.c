@@ -294,7 +294,7 @@ void vmx_vcpu_free(struct hv_vcpu *vcpu)
 
 	vmx_vmcs_clear(vmx);
 	vmx_vpid_free(vmx->vpid);
-	vmx_ept_cache_free(&vmx->ept_cache);
+	hv_mmu_cache_free(&vmx->ept_cache);
 	free_page((unsigned long)vmx->vmcs);
 }
 

@@ -38,7 +38,8 @@ echo "guest: $ncpu CPUs online; /proc/cpuinfo lists $(grep -c ^processor /proc/c
 # virtio-mmio block (hv-vmm): described by the VMM's DSDT, so plain insmod
 # finds it; virtio-pci block (QEMU, qemu-test.sh): found on the PCI bus.
 for m in virtio_ring virtio virtio_mmio virtio_pci_legacy_dev \
-	 virtio_pci_modern_dev virtio_pci virtio_blk; do
+	 virtio_pci_modern_dev virtio_pci virtio_blk crc32c_generic crc16 \
+	 mbcache jbd2 ext4; do
 	insmod /lib/modules/$m.ko || echo "guest: insmod $m failed"
 done
 i=0
@@ -49,11 +50,30 @@ done
 if [ -b /dev/vda ]; then
 	echo "guest: /dev/vda: $(cat /sys/block/vda/size) sectors, serial '$(cat /sys/block/vda/serial 2>/dev/null)'"
 	check "disk magic" "$(head -c 17 /dev/vda)" "HV-VMM-DISK-MAGIC"
+	# The filesystem mkguest.sh made: read the host's file, write one,
+	# remount and read it back from the disk, not the page cache.
+	mkdir -p /mnt
+	if mount -t ext2 /dev/vda /mnt; then
+		echo "guest: mounted: $(grep ' /mnt ' /proc/mounts)"
+		df -k /mnt | tail -n 1
+		check "file from the host" "$(cat /mnt/hello.txt)" "hello from the host"
+		seq 1 100000 >/mnt/guest.txt
+		umount /mnt
+		echo 3 >/proc/sys/vm/drop_caches
+		mount -t ext2 -o ro /dev/vda /mnt
+		check "file written by the guest, after remount" \
+			"$(md5sum </mnt/guest.txt)" "$(seq 1 100000 | md5sum)"
+		ls -l /mnt
+		umount /mnt
+	else
+		check "mount /dev/vda" failed ok
+	fi
+	# The raw area after the filesystem: the test host checks this write.
 	seq 1 300000 | head -c 1048576 >/tmp/pat
-	dd if=/tmp/pat of=/dev/vda bs=64k seek=16 conv=fsync 2>/dev/null
+	dd if=/tmp/pat of=/dev/vda bs=64k seek=64 conv=fsync 2>/dev/null
 	echo 3 >/proc/sys/vm/drop_caches
-	check "disk write+read back" \
-		"$(dd if=/dev/vda bs=64k skip=16 count=16 2>/dev/null | md5sum)" \
+	check "raw disk write+read back" \
+		"$(dd if=/dev/vda bs=64k skip=64 count=16 2>/dev/null | md5sum)" \
 		"$(md5sum </tmp/pat)"
 else
 	check "/dev/vda" missing present

@@ -120,14 +120,14 @@ for mode in ${QEMU_TEST_MODES:-off on}; do
 		echo "qemu-test: FAIL kernel-irqchip=\$mode: QEMU exit status \$rc"
 		fails=\$((fails + 1))
 	fi
-	sum=\$(dd if=disk.img bs=64k skip=16 count=16 2>/dev/null | md5sum)
+	sum=\$(dd if=disk.img bs=64k skip=64 count=16 2>/dev/null | md5sum)
 	if [ "\$sum" = "a8177876b2886cb74338f9a050089431  -" ]; then
 		echo "qemu-test: ok   the guest's write reached disk.img"
 	else
-		echo "qemu-test: FAIL disk.img at 1 MiB: \$sum"
+		echo "qemu-test: FAIL disk.img at 4 MiB: \$sum"
 		fails=\$((fails + 1))
 	fi
-	dd if=/dev/zero of=disk.img bs=64k seek=16 count=16 conv=notrunc 2>/dev/null
+	dd if=/dev/zero of=disk.img bs=64k seek=64 count=16 conv=notrunc 2>/dev/null
 done
 [ \$fails = 0 ]
 EOT

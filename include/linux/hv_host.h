@@ -21,11 +21,13 @@
 #define _LINUX_HV_HOST_H
 
 #include <linux/context_tracking.h>
+#include <linux/interval_tree.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
 #include <linux/preempt.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
+#include <linux/rbtree.h>
 #include <linux/rcupdate.h>
 #include <linux/smp.h>
 #include <linux/srcu.h>
@@ -49,9 +51,12 @@ struct hv_vcpu;
 
 /**
  * struct hv_memslot - one guest-physical range backed by user memory
+ * @gfn_node:	its place in each of the two sets' gfn trees.
+ * @hva_node:	its place in each of the two sets' hva interval trees.
  *
- * Immutable once published: a change makes a new slot and a new
- * struct hv_memslots.
+ * The range fields are immutable once published: a change makes a new
+ * slot.  A slot is in both sets of struct hv_memslot_set, except while
+ * slots_lock is held.
  */
 struct hv_memslot {
 	u64 base_gfn;
@@ -59,19 +64,28 @@ struct hv_memslot {
 	unsigned long userspace_addr;
 	u32 flags;
 	u16 id;
+	struct rb_node gfn_node[2];
+	struct interval_tree_node hva_node[2];
 };
 
 /**
- * struct hv_memslots - the VM's slots, sorted by base_gfn
- * @nr:		slots in use.
- * @slots:	@nr pointers, sorted by base_gfn, non-overlapping.
+ * struct hv_memslots - one of a VM's two sets of slots
+ * @gfn_tree:	the slots by base_gfn (they never overlap).
+ * @hva_tree:	the slots by user address range, for the MMU notifier.
+ * @node_idx:	which of a slot's gfn_node/hva_node this set uses.
+ * @nr:		slots in the set.
  *
- * Readers hold hv_vm.srcu; writers hold hv_vm.slots_lock, publish a new
- * copy and wait for readers of the old one (Documentation/virt/hv/locking.rst).
+ * Readers hold hv_vm.srcu and use the set hv_vm.memslots points to.  A
+ * writer (hv_vm.slots_lock) edits the other set, publishes it, waits for
+ * the readers of the first one and applies the same edit to it: each
+ * change is O(log n) in the number of slots, with no copy
+ * (Documentation/virt/hv/locking.rst).
  */
 struct hv_memslots {
+	struct rb_root gfn_tree;
+	struct rb_root_cached hva_tree;
+	int node_idx;
 	int nr;
-	struct hv_memslot *slots[];
 };
 
 struct hv_memslot *hv_gfn_to_memslot(struct hv_vm *vm, u64 gfn);
@@ -91,7 +105,9 @@ unsigned long hv_memslot_gfn_to_hva(const struct hv_memslot *slot, u64 gfn);
  * @lock:	protects vCPU creation.
  * @slots_lock: serializes memory slot changes.
  * @srcu:	protects @memslots for readers.
- * @memslots:	[r][s] the current slots.
+ * @memslots:	[r][s] the current set of slots: one of @memslot_sets.
+ * @memslot_sets: [s] the two sets (struct hv_memslots).
+ * @memslot_ids: [s] the slots by id.
  * @mmu_lock:	protects the nested page tables and the invalidate state.
  * @mmu_invalidate_seq: [m] bumped at the end of every invalidation.
  * @mmu_invalidate_in_progress: [m] invalidations started, not ended.
@@ -129,6 +145,8 @@ struct hv_vm {
 	struct mutex slots_lock;	/* memory slot changes */
 	struct srcu_struct srcu;
 	struct hv_memslots __rcu *memslots;
+	struct hv_memslots memslot_sets[2];
+	struct xarray memslot_ids;
 	spinlock_t mmu_lock;		/* nested page tables */
 	unsigned long mmu_invalidate_seq;
 	long mmu_invalidate_in_progress;

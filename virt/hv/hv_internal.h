@@ -32,6 +32,7 @@ void hv_vcpus_free(struct hv_vm *vm);
 /* hv_memslot.c: memory slots. */
 int hv_memslots_init(struct hv_vm *vm);
 void hv_memslots_free(struct hv_vm *vm);
+struct hv_memslot *hv_hva_node_slot(struct interval_tree_node *node, int idx);
 int hv_vm_set_memory_region(struct hv_vm *vm,
 			    const struct hv_userspace_memory_region *mem);
 

@@ -3,18 +3,23 @@
  * Memory slots: guest-physical ranges backed by the VMM's ordinary user
  * memory (HV_SET_USER_MEMORY_REGION).
  *
- * The slots of a VM form an immutable, sorted array published with
- * rcu_assign_pointer() and read under hv_vm.srcu: a change builds a new
- * array under slots_lock, publishes it, waits for the readers of the old
- * one (synchronize_srcu()), then removes the old range's nested mappings.
- * A vCPU faulting concurrently therefore sees either the old slot (and its
- * mapping is zapped before the change returns) or the new one: never host
- * memory that no slot maps any more.  Documentation/virt/hv/locking.rst.
+ * A VM has two sets of its slots (struct hv_memslots): one published
+ * through hv_vm.memslots and read under hv_vm.srcu, the other private to
+ * the writer (slots_lock).  A change edits the private set, publishes it,
+ * waits for the readers of the old one (synchronize_srcu()), applies the
+ * same edit to the old set, which becomes the private one, and then
+ * removes the old range's nested mappings.  Each set is a gfn rb-tree and
+ * an hva interval tree over the same slots, so a change costs O(log n)
+ * in the number of slots (KVM's memslot sets work the same way).  A vCPU
+ * faulting concurrently sees either the old slot (and its mapping is
+ * zapped before the change returns) or the new one: never host memory
+ * that no slot maps any more.  Documentation/virt/hv/locking.rst.
  *
  * Validation follows KVM's __kvm_set_memory_region() errno for errno.
  */
 #define pr_fmt(fmt) "hv: " fmt
 
+#include <linux/interval_tree.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -27,20 +32,32 @@ static struct hv_memslots *hv_memslots(struct hv_vm *vm)
 				      lockdep_is_held(&vm->slots_lock));
 }
 
+/* container_of() needs a constant index: one per set. */
+static struct hv_memslot *gfn_node_slot(struct rb_node *node, int idx)
+{
+	return idx ? container_of(node, struct hv_memslot, gfn_node[1]) :
+		     container_of(node, struct hv_memslot, gfn_node[0]);
+}
+
+struct hv_memslot *hv_hva_node_slot(struct interval_tree_node *node, int idx)
+{
+	return idx ? container_of(node, struct hv_memslot, hva_node[1]) :
+		     container_of(node, struct hv_memslot, hva_node[0]);
+}
+
 /* The slot containing @gfn, or NULL.  Caller holds hv_vm.srcu. */
 struct hv_memslot *hv_gfn_to_memslot(struct hv_vm *vm, u64 gfn)
 {
 	struct hv_memslots *ms = hv_memslots(vm);
-	int lo = 0, hi = ms->nr - 1;
+	struct rb_node *node = ms->gfn_tree.rb_node;
 
-	while (lo <= hi) {
-		int mid = lo + (hi - lo) / 2;
-		struct hv_memslot *slot = ms->slots[mid];
+	while (node) {
+		struct hv_memslot *slot = gfn_node_slot(node, ms->node_idx);
 
 		if (gfn < slot->base_gfn)
-			hi = mid - 1;
+			node = node->rb_left;
 		else if (gfn >= slot->base_gfn + slot->npages)
-			lo = mid + 1;
+			node = node->rb_right;
 		else
 			return slot;
 	}
@@ -54,60 +71,77 @@ unsigned long hv_memslot_gfn_to_hva(const struct hv_memslot *slot, u64 gfn)
 }
 EXPORT_SYMBOL_GPL(hv_memslot_gfn_to_hva);
 
-static struct hv_memslot *hv_find_slot_id(struct hv_memslots *ms, u16 id)
-{
-	int i;
-
-	for (i = 0; i < ms->nr; i++)
-		if (ms->slots[i]->id == id)
-			return ms->slots[i];
-	return NULL;
-}
-
+/*
+ * Does [start, end) overlap a slot other than @id's?  Slots never overlap
+ * each other, so their ends are sorted like their bases: find the first
+ * slot ending after @start, then at most @id's own slot and one other
+ * are looked at.
+ */
 static bool hv_slots_overlap(struct hv_memslots *ms, u16 id, u64 start,
 			     u64 end)
 {
-	int i;
+	struct rb_node *node = ms->gfn_tree.rb_node, *first = NULL;
 
-	for (i = 0; i < ms->nr; i++) {
-		struct hv_memslot *s = ms->slots[i];
+	while (node) {
+		struct hv_memslot *s = gfn_node_slot(node, ms->node_idx);
 
-		if (s->id != id && start < s->base_gfn + s->npages &&
-		    s->base_gfn < end)
+		if (s->base_gfn + s->npages > start) {
+			first = node;
+			node = node->rb_left;
+		} else {
+			node = node->rb_right;
+		}
+	}
+	for (node = first; node; node = rb_next(node)) {
+		struct hv_memslot *s = gfn_node_slot(node, ms->node_idx);
+
+		if (s->base_gfn >= end)
+			break;
+		if (s->id != id)
 			return true;
 	}
 	return false;
 }
 
-/*
- * A copy of @old without @remove, with @add inserted in gfn order.  Either
- * may be NULL.
- */
-static struct hv_memslots *hv_memslots_edit(struct hv_memslots *old,
-					    struct hv_memslot *remove,
-					    struct hv_memslot *add)
+static void hv_memslots_insert(struct hv_memslots *ms, struct hv_memslot *slot)
 {
-	struct hv_memslots *ms;
-	int i, n = 0;
+	struct rb_node **link = &ms->gfn_tree.rb_node, *parent = NULL;
+	int idx = ms->node_idx;
 
-	ms = kvzalloc(struct_size(ms, slots, old->nr + 1), GFP_KERNEL_ACCOUNT);
-	if (!ms)
-		return NULL;
-	for (i = 0; i < old->nr; i++) {
-		struct hv_memslot *s = old->slots[i];
-
-		if (s == remove)
-			continue;
-		if (add && add->base_gfn < s->base_gfn) {
-			ms->slots[n++] = add;
-			add = NULL;
-		}
-		ms->slots[n++] = s;
+	while (*link) {
+		parent = *link;
+		if (slot->base_gfn < gfn_node_slot(parent, idx)->base_gfn)
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
 	}
+	rb_link_node(&slot->gfn_node[idx], parent, link);
+	rb_insert_color(&slot->gfn_node[idx], &ms->gfn_tree);
+
+	slot->hva_node[idx].start = slot->userspace_addr;
+	slot->hva_node[idx].last = slot->userspace_addr +
+				   (slot->npages << PAGE_SHIFT) - 1;
+	interval_tree_insert(&slot->hva_node[idx], &ms->hva_tree);
+	ms->nr++;
+}
+
+static void hv_memslots_remove(struct hv_memslots *ms, struct hv_memslot *slot)
+{
+	int idx = ms->node_idx;
+
+	rb_erase(&slot->gfn_node[idx], &ms->gfn_tree);
+	interval_tree_remove(&slot->hva_node[idx], &ms->hva_tree);
+	ms->nr--;
+}
+
+/* Replace @remove by @add in @ms; either may be NULL. */
+static void hv_memslots_edit(struct hv_memslots *ms, struct hv_memslot *remove,
+			     struct hv_memslot *add)
+{
+	if (remove)
+		hv_memslots_remove(ms, remove);
 	if (add)
-		ms->slots[n++] = add;
-	ms->nr = n;
-	return ms;
+		hv_memslots_insert(ms, add);
 }
 
 /* Remove every nested mapping of @slot's range and flush the TLBs. */
@@ -129,15 +163,27 @@ static int hv_memslots_replace(struct hv_vm *vm, struct hv_memslot *old,
 			       struct hv_memslot *new)
 {
 	struct hv_memslots *cur = hv_memslots(vm), *next;
+	int r;
 
 	lockdep_assert_held(&vm->slots_lock);
 
-	next = hv_memslots_edit(cur, old, new);
-	if (!next)
-		return -ENOMEM;
+	/* The only step that can fail goes first: nothing to undo. */
+	if (new) {
+		r = xa_err(xa_store(&vm->memslot_ids, new->id, new,
+				    GFP_KERNEL_ACCOUNT));
+		if (r)
+			return r;
+	} else {
+		xa_erase(&vm->memslot_ids, old->id);
+	}
+
+	next = cur == &vm->memslot_sets[0] ? &vm->memslot_sets[1] :
+					     &vm->memslot_sets[0];
+	hv_memslots_edit(next, old, new);
 	rcu_assign_pointer(vm->memslots, next);
 	synchronize_srcu_expedited(&vm->srcu);
-	kvfree(cur);
+	/* No reader is left in @cur: bring it up to date. */
+	hv_memslots_edit(cur, old, new);
 	if (old) {
 		hv_memslot_zap(vm, old);
 		kfree(old);
@@ -181,7 +227,7 @@ static int hv_set_memory_region(struct hv_vm *vm,
 	if (r)
 		return r;
 
-	old = hv_find_slot_id(ms, (u16)mem->slot);
+	old = xa_load(&vm->memslot_ids, (u16)mem->slot);
 	if (!mem->memory_size) {
 		if (!old)
 			return -EINVAL;
@@ -233,24 +279,27 @@ int hv_vm_set_memory_region(struct hv_vm *vm,
 
 int hv_memslots_init(struct hv_vm *vm)
 {
-	struct hv_memslots *ms;
+	int i;
 
-	ms = kvzalloc(sizeof(*ms), GFP_KERNEL_ACCOUNT);
-	if (!ms)
-		return -ENOMEM;
-	RCU_INIT_POINTER(vm->memslots, ms);
+	for (i = 0; i < ARRAY_SIZE(vm->memslot_sets); i++) {
+		vm->memslot_sets[i].gfn_tree = RB_ROOT;
+		vm->memslot_sets[i].hva_tree = RB_ROOT_CACHED;
+		vm->memslot_sets[i].node_idx = i;
+	}
+	RCU_INIT_POINTER(vm->memslots, &vm->memslot_sets[0]);
+	xa_init(&vm->memslot_ids);
 	return 0;
 }
 
 /* At VM destruction: no vCPU and no notifier can look any more. */
 void hv_memslots_free(struct hv_vm *vm)
 {
-	struct hv_memslots *ms = rcu_dereference_protected(vm->memslots, 1);
-	int i;
+	struct hv_memslot *slot;
+	unsigned long id;
 
-	for (i = 0; i < ms->nr; i++)
-		kfree(ms->slots[i]);
-	kvfree(ms);
+	xa_for_each(&vm->memslot_ids, id, slot)
+		kfree(slot);
+	xa_destroy(&vm->memslot_ids);
 }
 
 /*

@@ -76,25 +76,24 @@ static inline struct hv_vm *mn_to_vm(struct mmu_notifier *mn)
 static bool hv_zap_hva_range(struct hv_vm *vm, unsigned long start,
 			     unsigned long end)
 {
+	struct interval_tree_node *node;
 	struct hv_memslots *ms;
 	bool flush = false;
-	int i;
 
 	lockdep_assert_held(&vm->mmu_lock);
 
 	if (!vm->ops->zap_gfn_range)
 		return false;
 	ms = srcu_dereference(vm->memslots, &vm->srcu);
-	for (i = 0; i < ms->nr; i++) {
-		struct hv_memslot *s = ms->slots[i];
+	for (node = interval_tree_iter_first(&ms->hva_tree, start, end - 1);
+	     node; node = interval_tree_iter_next(node, start, end - 1)) {
+		struct hv_memslot *s = hv_hva_node_slot(node, ms->node_idx);
 		unsigned long s_end = s->userspace_addr +
 				      (s->npages << PAGE_SHIFT);
 		unsigned long lo = max(start, s->userspace_addr);
 		unsigned long hi = min(end, s_end);
 		u64 first, last;
 
-		if (lo >= hi)
-			continue;
 		first = (lo - s->userspace_addr) >> PAGE_SHIFT;
 		last = DIV_ROUND_UP(hi - s->userspace_addr, PAGE_SIZE);
 		flush |= vm->ops->zap_gfn_range(vm, s->base_gfn + first,

@@ -407,7 +407,7 @@ static long hv_x86_get_cpuid2(struct hv_vcpu *vcpu,
 {
 	struct hv_cpuid_entry2 *entries = NULL;
 	struct hv_cpuid2 hdr;
-	struct hv_sregs s;
+	unsigned long cr4;
 	size_t size;
 	long r = 0;
 	u32 i;
@@ -423,9 +423,9 @@ static long hv_x86_get_cpuid2(struct hv_vcpu *vcpu,
 		if (!entries)
 			return -ENOMEM;
 		memcpy(entries, vcpu->arch.cpuid, size);
-		hv_x86_ops(vcpu)->get_sregs(vcpu, &s);
+		cr4 = hv_x86_ops(vcpu)->get_cr4(vcpu);
 		for (i = 0; i < hdr.nent; i++)
-			hv_cpuid_runtime(vcpu, &entries[i], s.cr4);
+			hv_cpuid_runtime(vcpu, &entries[i], cr4);
 	}
 	if ((size && copy_to_user(argp->entries, entries, size)) ||
 	    copy_to_user(argp, &hdr, sizeof(hdr)))
@@ -474,10 +474,8 @@ int hv_x86_handle_cpuid(struct hv_vcpu *vcpu, u64 next_rip)
 	}
 	if (e && (function == 1 || (function == 0xd && index == 0))) {
 		struct hv_cpuid_entry2 live = *e;
-		struct hv_sregs s;
 
-		hv_x86_ops(vcpu)->get_sregs(vcpu, &s);
-		hv_cpuid_runtime(vcpu, &live, s.cr4);
+		hv_cpuid_runtime(vcpu, &live, hv_x86_ops(vcpu)->get_cr4(vcpu));
 		ecx = live.ecx;
 		ebx = live.ebx;
 	}

@@ -109,6 +109,7 @@ void svm_set_sregs(struct hv_vcpu *vcpu, const struct hv_sregs *sregs);
 void svm_inject_event(struct hv_vcpu *vcpu, enum hv_x86_event_type type,
 		      u8 vector, bool has_error, u32 error_code);
 u32 svm_get_interrupt_shadow(struct hv_vcpu *vcpu);
+unsigned long svm_get_cr4(struct hv_vcpu *vcpu);
 u8 svm_get_cr8(struct hv_vcpu *vcpu);
 bool svm_event_pending(struct hv_vcpu *vcpu);
 bool svm_interrupt_allowed(struct hv_vcpu *vcpu);

@@ -221,6 +221,7 @@ static const struct hv_backend_ops svm_backend_ops = {
 		.set_nmi_masked		= svm_set_nmi_masked,
 		.enable_irq_window	= svm_enable_irq_window,
 		.enable_nmi_window	= svm_enable_nmi_window,
+		.get_cr4		= svm_get_cr4,
 		.get_cr8		= svm_get_cr8,
 		.set_cr8		= svm_set_cr8,
 		.get_debugregs		= svm_get_debugregs,

@@ -388,6 +388,12 @@ static void svm_complete_events(struct svm_vcpu *svm)
 	}
 }
 
+/* The VMCB holds the guest's own CR4: hv does not shadow it. */
+unsigned long svm_get_cr4(struct hv_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->save.cr4;
+}
+
 /* CR8 is V_TPR with V_INTR_MASKING (APM 15.21.4). */
 u8 svm_get_cr8(struct hv_vcpu *vcpu)
 {

@@ -222,6 +222,7 @@ void vmx_set_nmi_masked(struct hv_vcpu *vcpu, bool masked);
 void vmx_vcpu_reset_op(struct hv_vcpu *vcpu, bool init_event);
 void vmx_enable_irq_window(struct hv_vcpu *vcpu);
 void vmx_enable_nmi_window(struct hv_vcpu *vcpu);
+unsigned long vmx_get_cr4(struct hv_vcpu *vcpu);
 u8 vmx_get_cr8(struct hv_vcpu *vcpu);
 void vmx_set_cr8(struct hv_vcpu *vcpu, u8 cr8);
 void vmx_get_debugregs(struct hv_vcpu *vcpu, struct hv_debugregs *dbg);

@@ -336,6 +336,7 @@ static const struct hv_backend_ops vmx_backend_ops = {
 		.vcpu_reset		= vmx_vcpu_reset_op,
 		.enable_irq_window	= vmx_enable_irq_window,
 		.enable_nmi_window	= vmx_enable_nmi_window,
+		.get_cr4		= vmx_get_cr4,
 		.get_cr8		= vmx_get_cr8,
 		.set_cr8		= vmx_set_cr8,
 		.get_debugregs		= vmx_get_debugregs,

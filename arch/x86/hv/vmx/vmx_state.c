@@ -573,6 +573,11 @@ void vmx_complete_events(struct vmx_vcpu *vmx)
 				INTERRUPTIBILITY_NMI);
 }
 
+unsigned long vmx_get_cr4(struct hv_vcpu *vcpu)
+{
+	return vmx_read_cr4(to_vmx(vcpu));
+}
+
 /* CR8 accesses exit (vmx_exit.c); its value lives here. */
 u8 vmx_get_cr8(struct hv_vcpu *vcpu)
 {

@@ -219,6 +219,8 @@ struct hv_x86_event {
  *		masked, NMIs stay blocked until the guest's next IRET.
  * @enable_irq_window: exit as soon as the guest can take an interrupt.
  * @enable_nmi_window: exit as soon as the guest can take an NMI.
+ * @get_cr4:	the guest's CR4 as it sees it, without building the whole
+ *		hv_sregs (CPUID's OSXSAVE bit on every CPUID(1) exit).
  * @get_cr8:	the guest's task priority (CR8, the VMCB's V_TPR on SVM).
  * @set_cr8:	set it.
  * @get_debugregs: DR0-3, DR6, DR7 as the guest sees them.
@@ -249,6 +251,7 @@ struct hv_arch_backend_ops {
 	void (*set_nmi_masked)(struct hv_vcpu *vcpu, bool masked);
 	void (*enable_irq_window)(struct hv_vcpu *vcpu);
 	void (*enable_nmi_window)(struct hv_vcpu *vcpu);
+	unsigned long (*get_cr4)(struct hv_vcpu *vcpu);
 	u8 (*get_cr8)(struct hv_vcpu *vcpu);
 	void (*set_cr8)(struct hv_vcpu *vcpu, u8 cr8);
 	void (*set_interrupt_shadow)(struct hv_vcpu *vcpu, u32 shadow);
@@ -266,7 +269,8 @@ hv_arch_backend_ops_valid(const struct hv_arch_backend_ops *ops)
 {
 	return ops->get_sregs && ops->set_sregs && ops->inject_event &&
 	       ops->get_interrupt_shadow && ops->set_interrupt_shadow &&
-	       ops->get_cr8 && ops->set_cr8 && ops->event_pending &&
+	       ops->get_cr4 && ops->get_cr8 && ops->set_cr8 &&
+	       ops->event_pending &&
 	       ops->get_event && ops->cancel_event &&
 	       ops->interrupt_allowed && ops->nmi_allowed && ops->nmi_masked &&
 	       ops->set_nmi_masked &&

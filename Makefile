@@ -7,10 +7,13 @@
 #   make [KDIR=...]        build hv.ko, hv-amd.ko, hv-intel.ko
 #   make install           install them (INSTALL_MOD_DIR, default extra) + depmod
 #   make run               build, boot the x86-svm test host, load hv, run a guest
-#   make bench             hvbench against hv and kvm_amd in one x86-svm boot:
-#                          a table of both and their ratio (BENCH_ARGS="--reps N")
+#   make bench             hvbench against hv and KVM in one boot of each x86
+#                          host (kvm_amd in x86-svm, kvm_intel in x86-vmx):
+#                          tables of both and their ratio (BENCH_ARGS="--reps N")
 #   make check             every test: ABI layout, static checks, selftests in
 #                          the x86-svm and x86-vmx hosts, runner and DKMS checks
+#   make check-debug       the selftests in x86-svm on a debug kernel built from
+#                          linux-source-6.1 (KASAN, lockdep, kmemleak, DEBUG_VM)
 #   make clean
 
 HV_ROOT		:= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -23,7 +26,7 @@ HVHOST		:= $(HV_ROOT)/tools/testing/hosts/hvhost
 export HV_ROOT BUILD
 
 .PHONY: all modules install install-headers install-udev clean deps \
-	run bench check check-bench check-kvm-selftests check-abi check-unit check-build check-style check-hosts \
+	run bench check check-debug check-bench check-kvm-selftests check-abi check-unit check-build check-style check-hosts \
 	check-runner check-dkms check-arm64 check-qemu selftests
 
 all: modules
@@ -61,9 +64,13 @@ run: deps
 
 bench: deps
 	scripts/bench.sh $(BENCH_ARGS)
+	scripts/bench.sh --host x86-vmx --reps 3 $(BENCH_ARGS)
 
 check: deps
 	scripts/check.sh
+
+check-debug: deps
+	scripts/check-debug.sh
 
 check-abi check-unit check-build check-style check-hosts check-runner \
 check-dkms check-arm64 check-kvm-selftests check-bench check-qemu selftests: deps

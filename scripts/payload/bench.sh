@@ -1,11 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Runs inside the x86-svm test host (busybox): hvbench against hv and
-# against Linux's kvm_amd in the same boot, alternating, REPS times each.
-# hv and kvm_amd refuse to coexist (hv's module notifier vetoes kvm_amd
-# while hv-amd is registered), so each side is unloaded before the other
-# is loaded.  Every result line is printed as
+# Runs inside the x86-svm or x86-vmx test host (busybox): hvbench against
+# hv and against Linux's kvm_amd or kvm_intel (whichever the CPU has) in
+# the same boot, alternating, REPS times each.  hv and KVM refuse to
+# coexist (hv's module notifier vetoes kvm_amd/kvm_intel while an hv
+# backend is registered), so each side is unloaded before the other is
+# loaded.  Every result line is printed as
 #   BENCH <hv|kvm> <rep><TAB>metric<TAB>value<TAB>unit-or-reason
 # for scripts/bench.sh to tabulate.  Exits non-zero if a module fails to
 # load or unload or hvbench reports a correctness failure.
@@ -28,6 +29,12 @@ for f in /sys/devices/system/cpu/vulnerabilities/*; do
 	echo "bench: mitigation ${f##*/}: $(cat "$f")"
 done
 
+if grep -qw svm /proc/cpuinfo; then
+	backend=hv-amd kvm=kvm_amd params="npt avic nested"
+else
+	backend=hv-intel kvm=kvm_intel params="ept vpid enable_apicv nested"
+fi
+
 rc=0
 # run_side LABEL DEVICE REP
 run_side() {
@@ -46,26 +53,26 @@ run_side() {
 rep=1
 while [ $rep -le "$REPS" ]; do
 	echo "bench: repetition $rep of $REPS"
-	if insmod /hv/modules/hv.ko && insmod /hv/modules/hv-amd.ko; then
+	if insmod /hv/modules/hv.ko && insmod /hv/modules/$backend.ko; then
 		run_side hv /dev/hv $rep
 	else
 		echo "bench: cannot load hv"
 		rc=1
 	fi
-	rmmod hv_amd 2>/dev/null
+	rmmod $backend 2>/dev/null
 	rmmod hv || { echo "bench: cannot unload hv"; exit 1; }
 
-	if modprobe kvm_amd; then
-		[ $rep = 1 ] && for p in npt avic nested; do
-			echo "bench: kvm_amd.$p=$(cat /sys/module/kvm_amd/parameters/$p)"
+	if modprobe $kvm; then
+		[ $rep = 1 ] && for p in $params; do
+			echo "bench: $kvm.$p=$(cat /sys/module/$kvm/parameters/$p)"
 		done
 		run_side kvm /dev/kvm $rep
 	else
-		echo "bench: cannot load kvm_amd"
+		echo "bench: cannot load $kvm"
 		rc=1
 	fi
-	if ! modprobe -r kvm_amd; then
-		echo "bench: cannot unload kvm_amd"
+	if ! modprobe -r $kvm; then
+		echo "bench: cannot unload $kvm"
 		exit 1
 	fi
 	if grep -q "^kvm " /proc/modules && ! rmmod kvm; then

@@ -5,7 +5,7 @@
  * compared in one boot of one host.  The ioctl numbers and structures are
  * KVM's (hv's uapi headers rename them only), so one program drives both.
  *
- *   hvbench [--dev /dev/hv|/dev/kvm] [--quick] [--only METRIC] [--list]
+ *   hvbench [--dev /dev/hv|/dev/kvm] [--quick] [--div D] [--only METRIC] [--list]
  *
  * Every metric prints one line on stdout:
  *
@@ -13,17 +13,20 @@
  *   result <TAB> metric <TAB> n/a <TAB> reason
  *
  * and "info" lines (what backed the memory, counts) may follow.  A metric
- * the device cannot run yet (no ioeventfd, no in-kernel HLT wake-up) is
+ * the device cannot run (no ioeventfd, no in-kernel irqchip) is
  * "n/a" with the reason: a figure is never invented.  Timing never fails
  * the run; a wrong guest result, an unexpected exit or a failing ioctl
  * does ("FAIL" on stderr, exit status 1).  --quick runs every metric with
- * tiny counts: a correctness smoke test whose figures mean nothing.
+ * tiny counts: a correctness smoke test whose figures mean nothing; --div D
+ * divides the full counts by D (slow hosts).
  *
  * The guest is 32-bit protected mode, flat segments, paging off, set up
  * through SET_SREGS; its code is the small loops below, one per metric,
  * entered at their own address with the loop's parameters in registers.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -46,14 +49,30 @@
 /* Guest-physical layout. */
 #define LOW_SIZE	(2 * MIB)	/* slot 0: code and stack */
 #define CODE_GPA	0x1000
+/* The HLT wake-up metrics' guest data (in-kernel irqchip). */
+#define GDT_GPA		0x500		/* null, code 0x08, data 0x10 */
+#define WAKE_ROUNDS	0x600		/* rounds per RUN, set by the host */
+#define WAKE_COUNT0	0x604		/* vCPU 0's interrupts */
+#define WAKE_COUNT1	0x608		/* vCPU 1's interrupts */
+#define WAKE_PERIOD	0x60c		/* APIC timer initial count */
+#define WAKE_READY1	0x610		/* vCPU 1's APIC is enabled */
+#define IDT_GPA		0x800		/* 256 32-bit gates, to CODE_GPA */
 #define STACK_TOP	0x1ff000
 #define TOUCH_GPA	0x40000000UL	/* slot 1 of the first-touch metrics */
 #define SLOTS_GPA	0x80000000UL	/* the memslot metric's slots */
 #define MMIO_GPA	0xd0000000UL	/* no slot: every write exits */
 
-/* Ports: none is claimed by an in-kernel device (no irqchip is created). */
+/*
+ * Ports: none is claimed by an in-kernel device (only the HLT wake-up
+ * metrics create the irqchip, whose ports are below 0x100).
+ */
 #define PIO_PORT	0x500		/* the exit-to-userspace loop */
 #define IOEVENT_PORT	0x502		/* the ioeventfd loop */
+
+/* The wake-up metrics' interrupt vectors. */
+#define VEC_TIMER	0x40		/* vCPU 0's APIC timer */
+#define VEC_PING	0x41		/* vCPU 0 -> vCPU 1 */
+#define VEC_PONG	0x42		/* vCPU 1 -> vCPU 0 */
 
 /* Read by the guest's RDMSR loop: in-kernel in KVM and hv, always exits. */
 #define BENCH_MSR	0x1b		/* IA32_APIC_BASE */
@@ -113,6 +132,65 @@ asm(".pushsection .rodata\n"
 	"	dec %edi\n"
 	"	jnz 1b\n"
 	"	hlt\n"
+	/*
+	 * The HLT wake-up loops.  The local APIC is xAPIC at 0xfee00000
+	 * (SDM vol. 3 10.4): SVR 0xf0, EOI 0xb0, ICR 0x300/0x310, LVT timer
+	 * 0x320, initial count 0x380, divide 0x3e0.  Each loop runs
+	 * [WAKE_ROUNDS] rounds, exits with an OUT to PIO_PORT and starts
+	 * again when RUN is called: no SET_REGS between rounds.  In-kernel
+	 * HLT never exits to userspace here.
+	 */
+	/* vCPU 0: arm the one-shot timer, halt until it fires, repeat. */
+	"hvb_g_wake_timer:\n"
+	"	movl $0x1ff, 0xfee000f0\n"
+	"	movl $0xb, 0xfee003e0\n"
+	"	movl $0x40, 0xfee00320\n"
+	"2:	mov 0x600, %edi\n"
+	"1:	cli\n"
+	"	mov 0x60c, %eax\n"
+	"	mov %eax, 0xfee00380\n"
+	"	sti\n"			/* STI's shadow covers the HLT */
+	"	hlt\n"
+	"	dec %edi\n"
+	"	jnz 1b\n"
+	"	cli\n"
+	"	mov $0x500, %dx\n"
+	"	out %al, %dx\n"
+	"	jmp 2b\n"
+	/* vCPU 0: IPI vCPU 1, halt until its answer, repeat. */
+	"hvb_g_wake_ping:\n"
+	"	movl $0x1ff, 0xfee000f0\n"
+	"2:	mov 0x600, %edi\n"
+	"1:	cli\n"
+	"	movl $0x01000000, 0xfee00310\n"
+	"	movl $0x41, 0xfee00300\n"
+	"	sti\n"
+	"	hlt\n"
+	"	dec %edi\n"
+	"	jnz 1b\n"
+	"	cli\n"
+	"	mov $0x500, %dx\n"
+	"	out %al, %dx\n"
+	"	jmp 2b\n"
+	/* vCPU 1: halt forever; its handler answers each IPI. */
+	"hvb_g_wake_pong:\n"
+	"	movl $0x1ff, 0xfee000f0\n"
+	"	movl $1, 0x610\n"
+	"1:	sti\n"
+	"	hlt\n"
+	"	jmp 1b\n"
+	/* vCPU 0's handler (timer, pong): count, EOI. */
+	"hvb_g_isr0:\n"
+	"	incl 0x604\n"
+	"	movl $0, 0xfee000b0\n"
+	"	iret\n"
+	/* vCPU 1's handler (ping): count, EOI, answer vCPU 0. */
+	"hvb_g_isr1:\n"
+	"	incl 0x608\n"
+	"	movl $0, 0xfee000b0\n"
+	"	movl $0, 0xfee00310\n"
+	"	movl $0x42, 0xfee00300\n"
+	"	iret\n"
 	"hvb_guest_end:\n"
 	".code64\n"
 	".popsection\n");
@@ -120,6 +198,8 @@ asm(".pushsection .rodata\n"
 extern const char hvb_guest_start[], hvb_guest_end[];
 extern const char hvb_g_cpuid[], hvb_g_rdmsr[], hvb_g_pio[], hvb_g_mmio[];
 extern const char hvb_g_hlt[], hvb_g_touch[], hvb_g_ioevent[];
+extern const char hvb_g_wake_timer[], hvb_g_wake_ping[], hvb_g_wake_pong[];
+extern const char hvb_g_isr0[], hvb_g_isr1[];
 
 static const char *dev_path = "/dev/hv";
 static bool quick;
@@ -128,13 +208,20 @@ static long run_size;
 static struct hv_cpuid2 *cpuid;
 static int failures;
 
-/* Iteration counts: full run, and --quick. */
-#define N(full, small)	(quick ? (small) : (full))
+/*
+ * Iteration counts: full run, and --quick; --div D divides the full
+ * counts (for slow hosts such as Bochs), never below the quick ones.
+ */
+static unsigned long count_div = 1;
+#define N(full, small)	(quick ? (small) : \
+			 (full) / count_div > (small) ? (full) / count_div : (small))
 
 struct vm {
 	int fd;
 	int vcpu;
 	struct hv_run *run;
+	int vcpu1;		/* the IPI metric's second vCPU, or -1 */
+	struct hv_run *run1;
 	char *low;
 	void *touch;		/* slot 1's mapping, for the fault metrics */
 	size_t touch_len;
@@ -236,31 +323,26 @@ static void flat_segment(struct hv_segment *s, uint16_t sel, uint8_t type)
 	s->g = 1;
 }
 
-/* A VM with low memory holding the guest code and one vCPU in 32-bit mode. */
-static void vm_setup(struct vm *v)
+static uint32_t gpa_of(const char *sym)
+{
+	return CODE_GPA + (sym - hvb_guest_start);
+}
+
+/* A vCPU in 32-bit protected mode, flat segments, paging off. */
+static int vcpu_add(struct vm *v, unsigned int id, struct hv_run **run)
 {
 	struct hv_sregs sregs;
+	int fd;
 
-	memset(v, 0, sizeof(*v));
-	v->fd = create_vm();
-	v->low = mmap(NULL, LOW_SIZE, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (v->low == MAP_FAILED)
-		fatal("mmap");
-	memcpy(v->low + CODE_GPA, hvb_guest_start,
-	       hvb_guest_end - hvb_guest_start);
-	if (set_slot(v->fd, 0, 0, LOW_SIZE, v->low))
-		fatal("SET_USER_MEMORY_REGION (low memory)");
-	v->vcpu = ioctl(v->fd, HV_CREATE_VCPU, 0);
-	if (v->vcpu < 0)
+	fd = ioctl(v->fd, HV_CREATE_VCPU, id);
+	if (fd < 0)
 		fatal("CREATE_VCPU");
-	v->run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      v->vcpu, 0);
-	if (v->run == MAP_FAILED)
+	*run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (*run == MAP_FAILED)
 		fatal("mmap vcpu");
-	if (ioctl(v->vcpu, HV_SET_CPUID2, cpuid))
+	if (ioctl(fd, HV_SET_CPUID2, cpuid))
 		fatal("SET_CPUID2");
-	if (ioctl(v->vcpu, HV_GET_SREGS, &sregs))
+	if (ioctl(fd, HV_GET_SREGS, &sregs))
 		fatal("GET_SREGS");
 	flat_segment(&sregs.cs, 0x08, 0xb);
 	flat_segment(&sregs.ds, 0x10, 0x3);
@@ -268,15 +350,70 @@ static void vm_setup(struct vm *v)
 	flat_segment(&sregs.fs, 0x10, 0x3);
 	flat_segment(&sregs.gs, 0x10, 0x3);
 	flat_segment(&sregs.ss, 0x10, 0x3);
+	/* Interrupt delivery and IRET reload CS from the GDT. */
+	sregs.gdt.base = GDT_GPA;
+	sregs.gdt.limit = 3 * 8 - 1;
+	sregs.idt.base = IDT_GPA;
+	sregs.idt.limit = 256 * 8 - 1;
 	sregs.cr0 = 0x11;		/* PE | ET, paging off */
 	sregs.cr4 = 0;
 	sregs.efer = 0;
-	if (ioctl(v->vcpu, HV_SET_SREGS, &sregs))
+	if (ioctl(fd, HV_SET_SREGS, &sregs))
 		fatal("SET_SREGS");
+	return fd;
+}
+
+/* IDT entry @vec: a 32-bit interrupt gate to @handler (SDM vol. 3 6.11). */
+static void set_gate(struct vm *v, unsigned int vec, const char *handler)
+{
+	uint32_t off = gpa_of(handler);
+	uint32_t gate[2] = {
+		(0x08 << 16) | (off & 0xffff),
+		(off & 0xffff0000) | 0x8e00,
+	};
+
+	memcpy(v->low + IDT_GPA + vec * 8, gate, sizeof(gate));
+}
+
+/*
+ * A VM with low memory holding the guest code and one vCPU in 32-bit
+ * mode; with @irqchip, the in-kernel irqchip (created before any vCPU, as
+ * KVM requires) and a GDT and IDT for the wake-up metrics' handlers.
+ */
+static void vm_setup_irqchip(struct vm *v, bool irqchip)
+{
+	static const uint64_t gdt[3] = {
+		0, 0x00cf9b000000ffffULL, 0x00cf93000000ffffULL,
+	};
+
+	memset(v, 0, sizeof(*v));
+	v->vcpu1 = -1;
+	v->fd = create_vm();
+	v->low = mmap(NULL, LOW_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (v->low == MAP_FAILED)
+		fatal("mmap");
+	memcpy(v->low + CODE_GPA, hvb_guest_start,
+	       hvb_guest_end - hvb_guest_start);
+	memcpy(v->low + GDT_GPA, gdt, sizeof(gdt));
+	if (set_slot(v->fd, 0, 0, LOW_SIZE, v->low))
+		fatal("SET_USER_MEMORY_REGION (low memory)");
+	if (irqchip && ioctl(v->fd, HV_CREATE_IRQCHIP, 0))
+		fatal("CREATE_IRQCHIP");
+	v->vcpu = vcpu_add(v, 0, &v->run);
+}
+
+static void vm_setup(struct vm *v)
+{
+	vm_setup_irqchip(v, false);
 }
 
 static void vm_free(struct vm *v)
 {
+	if (v->vcpu1 >= 0) {
+		munmap(v->run1, run_size);
+		close(v->vcpu1);
+	}
 	munmap(v->run, run_size);
 	close(v->vcpu);
 	close(v->fd);
@@ -856,16 +993,218 @@ static void bench_mem_vcpu(const char *metric)
 		put_result(metric, (double)(after - before) / n / KIB, "KiB");
 }
 
-/* ---- not measured yet ------------------------------------------------ */
+/* ---- in-kernel HLT wake-ups ----------------------------------------- */
 
-static void na_hlt_wake_timer(const char *metric)
+/*
+ * The guest's APIC timer counts at 1 GHz with divide-by-1 on KVM (its
+ * APIC bus cycle is 1 ns) and on hv, which matches it.
+ */
+#define WAKE_PERIOD_NS	20000
+
+static volatile sig_atomic_t wake_timed_out;
+
+static void on_alarm(int sig)
 {
-	put_na(metric, "not written yet: a guest halting until its APIC timer fires");
+	wake_timed_out = 1;
 }
 
-static void na_hlt_wake_ipi(const char *metric)
+static uint32_t guest_u32(struct vm *v, uint32_t gpa)
 {
-	put_na(metric, "not written yet: two vCPUs waking each other with IPIs from HLT");
+	return *(volatile uint32_t *)(v->low + gpa);
+}
+
+static void guest_set_u32(struct vm *v, uint32_t gpa, uint32_t val)
+{
+	*(volatile uint32_t *)(v->low + gpa) = val;
+}
+
+/*
+ * One RUN of vCPU 0 until its round's OUT; false (after a FAIL) on any
+ * other exit, or when the guest has not finished in 60 s: an interrupt
+ * the hypervisor lost leaves the vCPU halted in the kernel, and SIGALRM
+ * gets it out.
+ */
+static bool wake_round(struct vm *v, const char *metric)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	int r;
+
+	sigaction(SIGALRM, &sa, NULL);
+	wake_timed_out = 0;
+	alarm(60);
+	do {
+		r = ioctl(v->vcpu, HV_RUN, 0);
+	} while (r < 0 && (errno == EINTR || errno == EAGAIN) &&
+		 !wake_timed_out);
+	alarm(0);
+	if (wake_timed_out) {
+		fail("%s: the guest halted for 60 s: a wake-up was lost", metric);
+		return false;
+	}
+	if (r < 0)
+		fatal("RUN");
+	if (v->run->exit_reason != HV_EXIT_IO || v->run->io.port != PIO_PORT) {
+		describe_exit(v, metric);
+		return false;
+	}
+	return true;
+}
+
+/* Halt until the APIC timer fires, WAKE_PERIOD_NS after it was armed. */
+static void bench_wake_timer(const char *metric)
+{
+	unsigned long n = N(1000, 10), warm = N(50, 2);
+	struct hv_regs regs = { 0 };
+	uint64_t t0, ns;
+	struct vm v;
+
+	if (!check_cap(HV_CAP_IRQCHIP)) {
+		put_na(metric, "CHECK_EXTENSION(CAP_IRQCHIP) is 0: no in-kernel APIC");
+		return;
+	}
+	vm_setup_irqchip(&v, true);
+	set_gate(&v, VEC_TIMER, hvb_g_isr0);
+	guest_set_u32(&v, WAKE_PERIOD, WAKE_PERIOD_NS);
+	vm_enter(&v, hvb_g_wake_timer, &regs);
+	guest_set_u32(&v, WAKE_ROUNDS, warm);
+	if (!wake_round(&v, metric))
+		goto out;
+	guest_set_u32(&v, WAKE_ROUNDS, n);
+	t0 = now_ns();
+	if (!wake_round(&v, metric))
+		goto out;
+	ns = now_ns() - t0;
+	if (guest_u32(&v, WAKE_COUNT0) != warm + n) {
+		fail("%s: %u timer interrupts, not %lu", metric,
+		     guest_u32(&v, WAKE_COUNT0), warm + n);
+		goto out;
+	}
+	/* Each round waits at least the period: less means it fired early. */
+	if (ns / n < WAKE_PERIOD_NS) {
+		fail("%s: %llu ns per %u ns timer: it fired early", metric,
+		     (unsigned long long)(ns / n), WAKE_PERIOD_NS);
+		goto out;
+	}
+	put_result(metric, (double)ns / n - WAKE_PERIOD_NS, "ns");
+	put_info("%s: ns per round beyond the timer's %u ns period", metric,
+		 WAKE_PERIOD_NS);
+out:
+	vm_free(&v);
+}
+
+struct pong {
+	struct vm *v;
+	volatile bool stop;
+	volatile bool done;
+	bool failed;
+};
+
+/* vCPU 1's thread: RUN until told to stop; HLT stays in the kernel. */
+static void *pong_thread(void *arg)
+{
+	struct pong *p = arg;
+	sigset_t set;
+	int r;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	while (!p->stop) {
+		r = ioctl(p->v->vcpu1, HV_RUN, 0);
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		/* Any exit of vCPU 1 at all is wrong. */
+		p->failed = true;
+		break;
+	}
+	p->done = true;
+	return NULL;
+}
+
+static void on_usr1(int sig)
+{
+}
+
+/* vCPU 0 IPIs halted vCPU 1, which IPIs halted vCPU 0 back: 2 wake-ups. */
+static void bench_wake_ipi(const char *metric)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct hv_mp_state mp = { .mp_state = HV_MP_STATE_RUNNABLE };
+	unsigned long n = N(1000, 10), warm = N(50, 2), i;
+	struct hv_regs regs = { 0 };
+	struct pong p = { 0 };
+	pthread_t thread;
+	uint64_t t0, ns = 0;
+	struct vm v;
+
+	if (!check_cap(HV_CAP_IRQCHIP)) {
+		put_na(metric, "CHECK_EXTENSION(CAP_IRQCHIP) is 0: no in-kernel APIC");
+		return;
+	}
+	if (check_cap(HV_CAP_MAX_VCPUS) < 2) {
+		put_na(metric, "fewer than 2 vCPUs per VM");
+		return;
+	}
+	vm_setup_irqchip(&v, true);
+	v.vcpu1 = vcpu_add(&v, 1, &v.run1);
+	set_gate(&v, VEC_PONG, hvb_g_isr0);
+	set_gate(&v, VEC_PING, hvb_g_isr1);
+	/* With the in-kernel APIC an AP waits for INIT-SIPI: start it now. */
+	if (ioctl(v.vcpu1, HV_SET_MP_STATE, &mp))
+		fatal("SET_MP_STATE");
+	regs.rip = gpa_of(hvb_g_wake_pong);
+	regs.rflags = 0x2;
+	regs.rsp = STACK_TOP - 0x10000;
+	if (ioctl(v.vcpu1, HV_SET_REGS, &regs))
+		fatal("SET_REGS");
+	memset(&regs, 0, sizeof(regs));
+	vm_enter(&v, hvb_g_wake_ping, &regs);
+
+	sigaction(SIGUSR1, &sa, NULL);
+	p.v = &v;
+	if (pthread_create(&thread, NULL, pong_thread, &p))
+		fatal("pthread_create");
+	/* vCPU 1's APIC must accept the first IPI: wait until it is on. */
+	for (i = 0; i < 10000 && !guest_u32(&v, WAKE_READY1); i++)
+		usleep(1000);
+	if (!guest_u32(&v, WAKE_READY1)) {
+		fail("%s: vCPU 1 did not start", metric);
+		goto stop;
+	}
+	guest_set_u32(&v, WAKE_ROUNDS, warm);
+	if (!wake_round(&v, metric))
+		goto stop;
+	guest_set_u32(&v, WAKE_ROUNDS, n);
+	t0 = now_ns();
+	if (!wake_round(&v, metric))
+		goto stop;
+	ns = now_ns() - t0;
+	if (guest_u32(&v, WAKE_COUNT0) != warm + n ||
+	    guest_u32(&v, WAKE_COUNT1) != warm + n) {
+		fail("%s: %u and %u IPIs received, not %lu each", metric,
+		     guest_u32(&v, WAKE_COUNT0), guest_u32(&v, WAKE_COUNT1),
+		     warm + n);
+		ns = 0;
+	}
+stop:
+	p.stop = true;
+	v.run1->immediate_exit = 1;
+	/* immediate_exit covers a signal that comes before its RUN. */
+	while (!p.done) {
+		struct timespec ts = { 0, 1000000 };
+
+		pthread_kill(thread, SIGUSR1);
+		nanosleep(&ts, NULL);
+	}
+	pthread_join(thread, NULL);
+	if (p.failed) {
+		fail("%s: vCPU 1 left the kernel: exit reason %u", metric,
+		     v.run1->exit_reason);
+		ns = 0;
+	}
+	if (ns)
+		put_result(metric, (double)ns / n / 2, "ns");
+	vm_free(&v);
 }
 
 static void na_boot(const char *metric)
@@ -893,8 +1232,8 @@ static const struct metric {
 	{ "user_pio", bench_pio, "OUT exit to userspace and RUN again" },
 	{ "user_mmio", bench_mmio, "MMIO write exit to userspace and RUN again" },
 	{ "user_hlt", bench_hlt, "HLT exit to userspace and RUN again" },
-	{ "wake_hlt_timer", na_hlt_wake_timer, "in-kernel HLT woken by the APIC timer" },
-	{ "wake_hlt_ipi", na_hlt_wake_ipi, "in-kernel HLT woken by another vCPU's IPI" },
+	{ "wake_hlt_timer", bench_wake_timer, "in-kernel HLT woken by the APIC timer, beyond its period" },
+	{ "wake_hlt_ipi", bench_wake_ipi, "in-kernel HLT woken by another vCPU's IPI (ping-pong / 2)" },
 	{ "touch_4k", bench_touch_4k, "first guest write per 4 KiB page" },
 	{ "touch_thp", bench_touch_thp, "first guest writes per 2 MiB of THP" },
 	{ "vm_create", bench_vm_create, "CREATE_VM and close" },
@@ -910,7 +1249,7 @@ static const struct metric {
 static void print_usage(void)
 {
 	fprintf(stderr,
-		"usage: hvbench [--dev /dev/hv|/dev/kvm] [--quick] [--only METRIC] [--list]\n");
+		"usage: hvbench [--dev /dev/hv|/dev/kvm] [--quick] [--div D] [--only METRIC] [--list]\n");
 	exit(2);
 }
 
@@ -926,6 +1265,8 @@ int main(int argc, char **argv)
 			dev_path = argv[++i];
 		else if (!strcmp(argv[i], "--quick"))
 			quick = true;
+		else if (!strcmp(argv[i], "--div") && i + 1 < (unsigned int)argc)
+			count_div = strtoul(argv[++i], NULL, 0) ?: 1;
 		else if (!strcmp(argv[i], "--only") && i + 1 < (unsigned int)argc)
 			only = argv[++i];
 		else if (!strcmp(argv[i], "--list"))

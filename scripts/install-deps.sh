@@ -18,7 +18,7 @@ packages=(
 	# checkers built for arm64
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user clang
 	# emulated test hosts
-	busybox-static cpio qemu-system-x86 qemu-system-arm
+	busybox-static cpio qemu-system-x86 qemu-system-arm socat
 	bochs bochsbios vgabios isolinux syslinux-common genisoimage
 	# packaging
 	dkms

@@ -269,13 +269,15 @@ int svm_npt_fault(struct svm_vcpu *svm, u64 gpa, u64 error_code)
 
 	/*
 	 * A 2 MiB mapping needs the same 2 MiB alignment on both sides, the
-	 * whole 2 MiB range inside the slot, and a THP behind it.
+	 * whole 2 MiB range inside the slot, and a THP behind it: a page that
+	 * is not part of a compound page cannot be, so the host page-table
+	 * walk is skipped for it.
 	 */
 	huge = ((gfn ^ (hva >> PAGE_SHIFT)) & (NPT_ENTRIES - 1)) == 0 &&
 	       ALIGN_DOWN(gfn, NPT_ENTRIES) >= slot->base_gfn &&
 	       ALIGN_DOWN(gfn, NPT_ENTRIES) + NPT_ENTRIES <=
 			slot->base_gfn + slot->npages &&
-	       npt_host_huge(vm->mm, hva);
+	       PageTransCompound(page) && npt_host_huge(vm->mm, hva);
 
 	spin_lock(&vm->mmu_lock);
 	if (hv_mmu_fault_retry(vm, seq, hva)) {
@@ -294,10 +296,16 @@ int svm_npt_fault(struct svm_vcpu *svm, u64 gpa, u64 error_code)
 
 	/*
 	 * The guest writes the page behind the host's back: mark it dirty so
-	 * reclaim writes it out rather than dropping it.
+	 * reclaim writes it out rather than dropping it.  Only a file page
+	 * needs the page lock against truncation; an anonymous page's dirty
+	 * bit is just a flag (set_page_dirty_lock() costs a lock_page()).
 	 */
-	if (writable)
-		set_page_dirty_lock(page);
+	if (writable) {
+		if (PageAnon(page))
+			set_page_dirty(page);
+		else
+			set_page_dirty_lock(page);
+	}
 	put_page(page);
 	return 1;
 }

@@ -29,6 +29,7 @@
 #include <linux/spinlock.h>
 #include <linux/rbtree.h>
 #include <linux/rcupdate.h>
+#include <linux/rcuwait.h>
 #include <linux/smp.h>
 #include <linux/srcu.h>
 #include <linux/types.h>
@@ -203,7 +204,10 @@ enum hv_vcpu_mode {
  *		the guest exit; read by hv_vm_request_all().
  * @requests:	[a] HV_REQ_* bits.
  * @wait:	the vCPU thread sleeps here while its vCPU is halted
- *		(hv_vcpu_block()); hv_vcpu_kick() wakes it.
+ *		(hv_vcpu_block()); hv_vcpu_kick() wakes it.  An rcuwait,
+ *		not a wait queue: there is only ever one waiter, the thread
+ *		in RUN, and waking it takes no lock.
+ * @halt_poll_ns: [v] how long hv_vcpu_block() spins before it sleeps.
  * @kick_csd:	(c) the IPI hv_vcpu_kick() sends to take it out of the
  *		guest.
  * @sigset:	[v] signals blocked while RUN is in the guest
@@ -223,7 +227,8 @@ struct hv_vcpu {
 	int srcu_idx;
 	int mode;
 	unsigned long requests;
-	struct wait_queue_head wait;
+	struct rcuwait wait;
+	u32 halt_poll_ns;
 	call_single_data_t kick_csd;
 	sigset_t sigset;
 	bool sigset_active;

@@ -68,6 +68,7 @@ static int hv_vcpu_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "mmio_exits %llu\n", READ_ONCE(s->mmio_exits));
 	seq_printf(m, "halt_exits %llu\n", READ_ONCE(s->halt_exits));
 	seq_printf(m, "halt_sleeps %llu\n", READ_ONCE(s->halt_sleeps));
+	seq_printf(m, "halt_polls %llu\n", READ_ONCE(s->halt_polls));
 	seq_printf(m, "signal_exits %llu\n", READ_ONCE(s->signal_exits));
 	seq_printf(m, "cpuid_exits %llu\n", READ_ONCE(s->cpuid_exits));
 	seq_printf(m, "msr_exits %llu\n", READ_ONCE(s->msr_exits));

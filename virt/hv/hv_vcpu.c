@@ -13,9 +13,12 @@
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/preempt.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/stat.h>
 #include <linux/slab.h>
 #include <linux/hv.h>
 
@@ -107,7 +110,7 @@ void hv_vcpu_kick(struct hv_vcpu *vcpu)
 {
 	int me, cpu;
 
-	wake_up_interruptible(&vcpu->wait);
+	rcuwait_wake_up(&vcpu->wait);
 	/* Order the caller's request or state before reading the mode. */
 	smp_mb();
 	me = get_cpu();
@@ -132,24 +135,75 @@ void hv_vcpu_make_request(struct hv_vcpu *vcpu, int req)
 EXPORT_SYMBOL_GPL(hv_vcpu_make_request);
 
 /*
- * Sleep, not spin, until the vCPU can run (an interrupt arrived for a
- * halted vCPU, SIPI for one waiting), a signal, or the VM dies.  Whoever
- * makes it runnable calls hv_vcpu_kick().  The thread
- * is an ordinary sleeping task: its CPU time does not grow meanwhile.
+ * Halt polling: a vCPU that halts is often woken again within
+ * microseconds (an IPI answered, a short timer).  Sleeping costs a
+ * context switch each way; spinning a little first catches those
+ * wake-ups without one.  The window is per vCPU and adapts: it opens
+ * (HV_HALT_POLL_START_NS, then doubling, up to halt_poll_ns) after a
+ * block that ended within halt_poll_ns, and closes after a longer one, so
+ * an idle guest does not burn a host CPU.  Like KVM's halt_poll_ns, it
+ * spins only while the vCPU thread is alone on its CPU.
+ */
+static unsigned int halt_poll_ns = 200000;
+module_param(halt_poll_ns, uint, 0644);
+MODULE_PARM_DESC(halt_poll_ns,
+		 "longest a halted vCPU spins for a wake-up before sleeping, in ns (0: never)");
+
+#define HV_HALT_POLL_START_NS	10000
+
+static bool hv_vcpu_should_wake(struct hv_vcpu *vcpu)
+{
+	return hv_arch_vcpu_runnable(vcpu) || signal_pending(current) ||
+	       READ_ONCE(vcpu->vm->dead);
+}
+
+/* Spin for up to the vCPU's window; true if it became runnable. */
+static bool hv_vcpu_halt_poll(struct hv_vcpu *vcpu, u64 start, u64 max)
+{
+	u64 stop = start + min_t(u64, vcpu->halt_poll_ns, max);
+
+	do {
+		if (hv_vcpu_should_wake(vcpu))
+			return true;
+		cpu_relax();
+	} while (single_task_running() && !need_resched() &&
+		 ktime_get_ns() < stop);
+	return false;
+}
+
+/*
+ * Sleep, not spin (beyond the halt-polling window above), until the vCPU
+ * can run (an interrupt arrived for a halted vCPU, SIPI for one waiting),
+ * a signal, or the VM dies.  Whoever makes it runnable calls
+ * hv_vcpu_kick().  The thread is an ordinary sleeping task: its CPU time
+ * does not grow meanwhile.
  */
 void hv_vcpu_block(struct hv_vcpu *vcpu)
 {
-	DEFINE_WAIT(wait);
+	u64 max = READ_ONCE(halt_poll_ns), start = ktime_get_ns(), waited;
 
+	if (vcpu->halt_poll_ns && hv_vcpu_halt_poll(vcpu, start, max)) {
+		vcpu->stats.halt_polls++;
+		return;
+	}
+	prepare_to_rcuwait(&vcpu->wait);
 	for (;;) {
-		prepare_to_wait(&vcpu->wait, &wait, TASK_INTERRUPTIBLE);
-		if (hv_arch_vcpu_runnable(vcpu) || signal_pending(current) ||
-		    READ_ONCE(vcpu->vm->dead))
+		/* Orders the state change before the checks (a full barrier). */
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (hv_vcpu_should_wake(vcpu))
 			break;
 		vcpu->stats.halt_sleeps++;
 		schedule();
 	}
-	finish_wait(&vcpu->wait, &wait);
+	finish_rcuwait(&vcpu->wait);
+
+	waited = ktime_get_ns() - start;
+	if (waited > max)
+		vcpu->halt_poll_ns = 0;
+	else if (!vcpu->halt_poll_ns)
+		vcpu->halt_poll_ns = HV_HALT_POLL_START_NS;
+	else
+		vcpu->halt_poll_ns = min_t(u64, (u64)vcpu->halt_poll_ns * 2, max);
 }
 EXPORT_SYMBOL_GPL(hv_vcpu_block);
 
@@ -449,7 +503,7 @@ int hv_vcpu_create(struct hv_vm *vm, unsigned long id)
 	vcpu->vcpu_id = id;
 	vcpu->cpu = -1;
 	mutex_init(&vcpu->mutex);
-	init_waitqueue_head(&vcpu->wait);
+	rcuwait_init(&vcpu->wait);
 	INIT_CSD(&vcpu->kick_csd, hv_vcpu_kick_ipi, vcpu);
 	preempt_notifier_init(&vcpu->preempt_notifier, &hv_preempt_ops);
 

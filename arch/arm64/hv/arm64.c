@@ -42,6 +42,8 @@ int hv_arch_vm_init(struct hv_vm *vm, unsigned long type)
 	if (ipa < HV_ARM64_IPA_MIN || ipa > HV_ARM64_IPA_MAX)
 		return -EINVAL;
 	vm->arch.ipa_bits = ipa;
+	/* The guest's virtual count starts at 0 now, as on KVM. */
+	vm->arch.cntvoff = hv_arm64_counter();
 	return 0;
 }
 
@@ -63,6 +65,11 @@ long hv_arch_check_extension(long cap)
 		return 1;
 	case HV_CAP_ARM_VM_IPA_SIZE:
 		return HV_ARM64_IPA_MAX;
+	/* The in-kernel GICv3 and what comes with it (arch/arm64/hv/vgic.c). */
+	case HV_CAP_IRQCHIP:
+	case HV_CAP_DEVICE_CTRL:
+	case HV_CAP_ARM_IRQ_LINE_LAYOUT_2:
+		return 1;
 	default:
 		return 0;
 	}
@@ -112,6 +119,11 @@ static void hv_vcpu_reset(struct hv_vcpu *vcpu)
 
 int hv_arch_vcpu_init(struct hv_vcpu *vcpu)
 {
+	/* KVM: no vCPU after the vGIC is initialized. */
+	if (hv_arm64_vgic_ready(vcpu->vm))
+		return -EBUSY;
+	hv_arm64_vgic_vcpu_init(vcpu);
+	hv_arm64_timer_vcpu_init(vcpu);
 	vcpu->arch.target = -1;
 	spin_lock_init(&vcpu->arch.on_lock);
 	init_waitqueue_head(&vcpu->arch.wq);
@@ -121,6 +133,7 @@ int hv_arch_vcpu_init(struct hv_vcpu *vcpu)
 
 void hv_arch_vcpu_destroy(struct hv_vcpu *vcpu)
 {
+	hrtimer_cancel(&vcpu->arch.wfi_timer);
 }
 
 /* HV_ARM_VCPU_INIT: KVM's kvm_arch_vcpu_ioctl_vcpu_init() checks. */
@@ -254,6 +267,30 @@ static const struct {
 	{ HV_REG_ARM_TIMER_CTL,          HV_CNTV_CTL_EL0 },
 };
 
+/*
+ * The counters: TIMER_CNT is the guest's virtual count, and setting it
+ * moves CNTVOFF for the whole VM (KVM's update_vtimer_cntvoff()); the
+ * physical count (PTIMER_CNT, not in KVM 6.1's list) has no offset.
+ */
+static int hv_counter_reg(struct hv_vcpu *vcpu, const struct hv_one_reg *reg,
+			  bool set)
+{
+	u64 __user *uaddr = u64_to_user_ptr(reg->addr);
+	u64 val, now = hv_arm64_counter();
+
+	if (!set) {
+		if (reg->id == HV_REG_ARM_TIMER_CNT)
+			now -= READ_ONCE(vcpu->vm->arch.cntvoff);
+		return put_user(now, uaddr);
+	}
+	if (reg->id == HV_REG_ARM_PTIMER_CNT)
+		return -EINVAL;
+	if (get_user(val, uaddr))
+		return -EFAULT;
+	WRITE_ONCE(vcpu->vm->arch.cntvoff, now - val);
+	return 0;
+}
+
 static int hv_other_reg(struct hv_vcpu *vcpu, const struct hv_one_reg *reg,
 			bool set)
 {
@@ -261,6 +298,8 @@ static int hv_other_reg(struct hv_vcpu *vcpu, const struct hv_one_reg *reg,
 	u64 val;
 	int i;
 
+	if (reg->id == HV_REG_ARM_TIMER_CNT || reg->id == HV_REG_ARM_PTIMER_CNT)
+		return hv_counter_reg(vcpu, reg, set);
 	if (reg->id == HV_REG_ARM_PSCI_VERSION) {
 		if (!set)
 			return put_user((u64)HV_PSCI_VERSION, (u64 __user *)uaddr);
@@ -310,7 +349,7 @@ static int hv_reg_list(struct hv_vcpu *vcpu, struct hv_reg_list __user *argp)
 	for (off = 0; off < HV_NR_CORE_U32; off++)
 		if (hv_core_reg_size(off))
 			count++;
-	count += 1 + ARRAY_SIZE(hv_sysreg_ids);
+	count += 2 + ARRAY_SIZE(hv_sysreg_ids);
 	if (put_user(count, &argp->n))
 		return -EFAULT;
 	if (n < count)
@@ -321,7 +360,8 @@ static int hv_reg_list(struct hv_vcpu *vcpu, struct hv_reg_list __user *argp)
 		if (size && put_user(hv_core_reg_id(off, size), out++))
 			return -EFAULT;
 	}
-	if (put_user((u64)HV_REG_ARM_PSCI_VERSION, out++))
+	if (put_user((u64)HV_REG_ARM_PSCI_VERSION, out++) ||
+	    put_user((u64)HV_REG_ARM_TIMER_CNT, out++))
 		return -EFAULT;
 	for (i = 0; i < ARRAY_SIZE(hv_sysreg_ids); i++)
 		if (put_user(hv_sysreg_ids[i].id, out++))
@@ -363,11 +403,23 @@ long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 int hv_arch_vcpu_pre_run(struct hv_vcpu *vcpu)
 {
 	/* KVM_RUN before KVM_ARM_VCPU_INIT is -ENOEXEC. */
-	return READ_ONCE(vcpu->arch.target) < 0 ? -ENOEXEC : 0;
+	if (READ_ONCE(vcpu->arch.target) < 0)
+		return -ENOEXEC;
+	if (!READ_ONCE(vcpu->vm->arch.ran)) {
+		/* Ordered with HV_CREATE_DEVICE by vm->lock. */
+		mutex_lock(&vcpu->vm->lock);
+		WRITE_ONCE(vcpu->vm->arch.ran, true);
+		mutex_unlock(&vcpu->vm->lock);
+	}
+	hv_arm64_vgic_set_idx(vcpu);
+	/* The vGIC goes on the MMIO bus at the first RUN, as KVM's. */
+	return hv_arm64_vgic_pre_run(vcpu);
 }
 
+/* A WFI does not outlive RUN: KVM has no halted state between runs. */
 void hv_arch_vcpu_post_run(struct hv_vcpu *vcpu)
 {
+	hv_arm64_unhalt(vcpu);
 }
 
 /**
@@ -665,6 +717,8 @@ int hv_arm64_wait_power_on(struct hv_vcpu *vcpu)
 	bool on;
 	int r;
 
+	/* The core's loop found the vCPU runnable: its WFI is over. */
+	hv_arm64_unhalt(vcpu);
 	for (;;) {
 		spin_lock(&a->on_lock);
 		if (a->on_pending) {
@@ -692,6 +746,43 @@ int hv_arm64_wait_power_on(struct hv_vcpu *vcpu)
 	}
 }
 EXPORT_SYMBOL_GPL(hv_arm64_wait_power_on);
+
+/* ------------------------------------------------- system registers ---- */
+
+/* ESR_EL2 ISS of a trapped MSR/MRS (EC 0x18), Arm ARM D17.2.37. */
+#define HV_SYSREG_ISS(op0, op1, crn, crm, op2) \
+	(((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | \
+	 ((crm) << 1))
+#define HV_SYSREG_ISS_MASK	HV_SYSREG_ISS(3, 7, 15, 15, 7)
+#define HV_ISS_ICC_SGI1R_EL1	HV_SYSREG_ISS(3, 0, 12, 11, 5)
+
+/**
+ * hv_arm64_handle_sysreg - a trapped MSR/MRS/SYS (EC 0x18)
+ * @vcpu: the vCPU.
+ * @esr: the syndrome: Rt in bits 9:5, direction (1: read) in bit 0.
+ *
+ * ICC_SGI1R_EL1 writes (trapped by HCR_EL2.IMO) send SGIs through the
+ * vGIC.  Set/way cache maintenance (TSW) is done by the CPU's own
+ * coherency under TCG and by stage-2 cache cleaning on map, so it is
+ * skipped; the debug, PMU, ACTLR and IMPDEF registers the guest cannot
+ * have read as zero and ignore writes.
+ *
+ * Return: 1.
+ */
+int hv_arm64_handle_sysreg(struct hv_vcpu *vcpu, u64 esr)
+{
+	unsigned int rt = (esr >> 5) & 0x1f;
+	u64 *regs = vcpu->arch.core.regs.regs;
+
+	vcpu->stats.msr_exits++;
+	if ((esr & HV_SYSREG_ISS_MASK) == HV_ISS_ICC_SGI1R_EL1 && !(esr & 1))
+		hv_arm64_vgic_sgi(vcpu, rt == 31 ? 0 : regs[rt]);
+	else if ((esr & 1) && rt != 31)
+		regs[rt] = 0;
+	hv_arm64_skip_instr(vcpu, esr);
+	return 1;
+}
+EXPORT_SYMBOL_GPL(hv_arm64_handle_sysreg);
 
 /* ---------------------------------------------------- guest exceptions ---- */
 
@@ -754,28 +845,13 @@ int hv_arm64_internal_error(struct hv_vcpu *vcpu, u64 esr, u64 far)
 }
 EXPORT_SYMBOL_GPL(hv_arm64_internal_error);
 
-/*
- * No in-kernel interrupt controller on arm64 yet (no HV_CREATE_IRQCHIP):
- * routing, irqfds and MSIs are not offered, vCPUs always run (a
- * powered-off vCPU waits inside RUN itself).
- */
-bool hv_arch_irqchip_in_kernel(struct hv_vm *vm)
-{
-	return false;
-}
-
-int hv_arch_set_routing_entry(struct hv_vm *vm,
-			      struct hv_kernel_irq_routing_entry *e,
-			      const struct hv_irq_routing_entry *ue)
-{
-	return -EINVAL;
-}
-
+/* Halted in WFI with nothing pending: sleep in hv_vcpu_block(). */
 bool hv_arch_vcpu_runnable(struct hv_vcpu *vcpu)
 {
-	return true;
+	return !READ_ONCE(vcpu->arch.halted) || hv_arm64_irq_pending(vcpu);
 }
 
 void hv_arch_vm_destroy(struct hv_vm *vm)
 {
+	hv_arm64_vgic_destroy(vm);
 }

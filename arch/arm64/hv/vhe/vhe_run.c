@@ -18,6 +18,7 @@
  */
 #define pr_fmt(fmt) "hv-arm64: " fmt
 
+#include <linux/interrupt.h>
 #include <linux/kernel.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -58,10 +59,123 @@
 				 CPACR_EL1_SMEN_EL0EN | CPACR_EL1_SMEN_EL1EN)
 #define VHE_CPTR_GUEST_SET	(CPACR_EL1_TTA | CPTR_EL2_TAM)
 
+/*
+ * CNTHCTL_EL2 with E2H set (Arm ARM D17.11.1): EL1PCTEN and EL1PCEN, so
+ * the guest reads the physical counter and uses its EL1 physical timer
+ * without trapping (KVM's kvm_timer_init_vhe() sets the same bits).
+ */
+#define VHE_CNTHCTL_GUEST	(BIT(10) | BIT(11))
+
 struct vhe_host_state {
-	u64 hcr, vttbr, vtcr, mdcr, vmpidr, cptr;
+	u64 hcr, vttbr, vtcr, mdcr, vmpidr, cptr, cntvoff, cnthctl;
 	u64 tpidr_el0, tpidrro_el0, tpidr_el1, par, csselr;
 };
+
+/* ICH_LR<n>_EL2 by number: the register is part of the instruction. */
+#define VHE_LR_CASE(n) \
+	case n: \
+		if (write) \
+			write_sysreg_s(*val, SYS_ICH_LR##n##_EL2); \
+		else \
+			*val = read_sysreg_s(SYS_ICH_LR##n##_EL2); \
+		break
+
+static void vhe_lr_access(unsigned int n, u64 *val, bool write)
+{
+	switch (n) {
+	VHE_LR_CASE(0);
+	VHE_LR_CASE(1);
+	VHE_LR_CASE(2);
+	VHE_LR_CASE(3);
+	VHE_LR_CASE(4);
+	VHE_LR_CASE(5);
+	VHE_LR_CASE(6);
+	VHE_LR_CASE(7);
+	VHE_LR_CASE(8);
+	VHE_LR_CASE(9);
+	VHE_LR_CASE(10);
+	VHE_LR_CASE(11);
+	VHE_LR_CASE(12);
+	VHE_LR_CASE(13);
+	VHE_LR_CASE(14);
+	VHE_LR_CASE(15);
+	}
+}
+
+#define VHE_APR_CASE(n) \
+	case n: \
+		if (write) { \
+			write_sysreg_s(ap0r[n], SYS_ICH_AP0R##n##_EL2); \
+			write_sysreg_s(ap1r[n], SYS_ICH_AP1R##n##_EL2); \
+		} else { \
+			ap0r[n] = read_sysreg_s(SYS_ICH_AP0R##n##_EL2); \
+			ap1r[n] = read_sysreg_s(SYS_ICH_AP1R##n##_EL2); \
+		} \
+		break
+
+static void vhe_apr_access(unsigned int n, u32 *ap0r, u32 *ap1r, bool write)
+{
+	switch (n) {
+	VHE_APR_CASE(0);
+	VHE_APR_CASE(1);
+	VHE_APR_CASE(2);
+	VHE_APR_CASE(3);
+	}
+}
+
+/*
+ * The virtual CPU interface (IHI 0069H 12.4): the list registers the
+ * vGIC filled, the guest's VMCR and active priorities, and En.  KVM
+ * loads the same registers for its own guests and clears ICH_HCR_EL2
+ * after them, so each hypervisor finds the interface off.
+ */
+static void vhe_vgic_load(struct hv_vcpu *vcpu)
+{
+	struct hv_vgic_cpu *c = &vcpu->arch.vgic;
+	unsigned int i;
+
+	for (i = 0; i < vhe_nr_lrs; i++) {
+		u64 lr = i < c->nr_lr ? c->lr[i] : 0;
+
+		vhe_lr_access(i, &lr, true);
+	}
+	for (i = 0; i < vhe_nr_aprs; i++)
+		vhe_apr_access(i, c->ap0r, c->ap1r, true);
+	write_sysreg_s(c->vmcr, SYS_ICH_VMCR_EL2);
+	write_sysreg_s(ICH_HCR_EN, SYS_ICH_HCR_EL2);
+}
+
+static void vhe_vgic_save(struct hv_vcpu *vcpu)
+{
+	struct hv_vgic_cpu *c = &vcpu->arch.vgic;
+	unsigned int i;
+
+	for (i = 0; i < c->nr_lr; i++)
+		vhe_lr_access(i, &c->lr[i], false);
+	for (i = 0; i < vhe_nr_aprs; i++)
+		vhe_apr_access(i, c->ap0r, c->ap1r, false);
+	c->vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
+	write_sysreg_s(0, SYS_ICH_HCR_EL2);
+}
+
+/*
+ * A guest timer whose line is high keeps its physical PPI active on
+ * this CPU, or the interrupt would make the guest exit again at once
+ * while the guest has not handled the virtual one; the list register's
+ * HW bit hands the deactivation to the guest (IHI 0069H 6.3.2).  With
+ * the line low the PPI is made inactive, so the timer firing makes the
+ * guest exit.  KVM does the same around its own entries, and sets the
+ * state it needs when it loads a vCPU.
+ */
+static void vhe_timer_phys_active(struct hv_vcpu *vcpu)
+{
+	if (vhe_vtimer_irq > 0)
+		irq_set_irqchip_state(vhe_vtimer_irq, IRQCHIP_STATE_ACTIVE,
+				      hv_arm64_timer_line(vcpu, false));
+	if (vhe_ptimer_irq > 0)
+		irq_set_irqchip_state(vhe_ptimer_irq, IRQCHIP_STATE_ACTIVE,
+				      hv_arm64_timer_line(vcpu, true));
+}
 
 /* Invalidate the current VMID's EL1&0 entries on this CPU; TGE clear. */
 static __always_inline void vhe_flush_vmid_local(void)
@@ -83,6 +197,8 @@ static void vhe_load_guest(struct hv_vcpu *vcpu, struct vhe_host_state *h)
 	h->mdcr = read_sysreg(mdcr_el2);
 	h->vmpidr = read_sysreg(vmpidr_el2);
 	h->cptr = read_sysreg(cpacr_el1);
+	h->cntvoff = read_sysreg(cntvoff_el2);
+	h->cnthctl = read_sysreg(cnthctl_el2);
 	h->tpidr_el0 = read_sysreg(tpidr_el0);
 	h->tpidrro_el0 = read_sysreg(tpidrro_el0);
 	h->tpidr_el1 = read_sysreg(tpidr_el1);
@@ -115,13 +231,18 @@ static void vhe_load_guest(struct hv_vcpu *vcpu, struct vhe_host_state *h)
 	write_sysreg(s[HV_TPIDRRO_EL0], tpidrro_el0);
 	write_sysreg(s[HV_CSSELR_EL1], csselr_el1);
 	write_sysreg(s[HV_MPIDR_EL1], vmpidr_el2);
+	write_sysreg(READ_ONCE(vcpu->vm->arch.cntvoff), cntvoff_el2);
+	write_sysreg(h->cnthctl | VHE_CNTHCTL_GUEST, cnthctl_el2);
 
 	write_sysreg((h->cptr & ~VHE_CPTR_GUEST_CLEAR) | VHE_CPTR_GUEST_SET,
 		     cpacr_el1);
 	write_sysreg(h->mdcr | VHE_MDCR_GUEST, mdcr_el2);
 	write_sysreg(v->vtcr, vtcr_el2);
 	write_sysreg(v->vttbr, vttbr_el2);
-	write_sysreg(VHE_HCR_GUEST, hcr_el2);
+	/* Without a vGIC, IRQ_LINE's CPU inputs (Arm ARM D1.3.6, vIRQ). */
+	write_sysreg(VHE_HCR_GUEST |
+		     (READ_ONCE(vcpu->arch.irq_line) ? HCR_VI : 0) |
+		     (READ_ONCE(vcpu->arch.fiq_line) ? HCR_VF : 0), hcr_el2);
 	isb();
 	/*
 	 * Another hypervisor (KVM) may have used this VMID on this CPU, and
@@ -152,7 +273,7 @@ static void vhe_put_guest(struct hv_vcpu *vcpu, const struct vhe_host_state *h)
 	s[HV_CNTV_CTL_EL0] = read_sysreg_s(SYS_CNTV_CTL_EL02);
 	s[HV_CNTP_CVAL_EL0] = read_sysreg_s(SYS_CNTP_CVAL_EL02);
 	s[HV_CNTP_CTL_EL0] = read_sysreg_s(SYS_CNTP_CTL_EL02);
-	/* No guest timer may interrupt the host: hv has no timer emulation. */
+	/* No guest timer may interrupt the host: hv samples them instead. */
 	write_sysreg_s(0, SYS_CNTV_CTL_EL02);
 	write_sysreg_s(0, SYS_CNTP_CTL_EL02);
 	vcpu->arch.core.elr_el1 = read_sysreg_s(SYS_ELR_EL12);
@@ -172,6 +293,8 @@ static void vhe_put_guest(struct hv_vcpu *vcpu, const struct vhe_host_state *h)
 	write_sysreg(h->mdcr, mdcr_el2);
 	write_sysreg(h->vmpidr, vmpidr_el2);
 	write_sysreg(h->cptr, cpacr_el1);
+	write_sysreg(h->cntvoff, cntvoff_el2);
+	write_sysreg(h->cnthctl, cnthctl_el2);
 	write_sysreg(h->tpidr_el0, tpidr_el0);
 	write_sysreg(h->tpidrro_el0, tpidrro_el0);
 	write_sysreg(h->tpidr_el1, tpidr_el1);
@@ -180,35 +303,11 @@ static void vhe_put_guest(struct hv_vcpu *vcpu, const struct vhe_host_state *h)
 	isb();
 }
 
-/*
- * A trapped MSR/MRS/SYS (EC 0x18): set/way cache maintenance (TSW) is
- * done by the CPU's own coherency under TCG and by stage-2 cache cleaning
- * on map, so it is skipped; the debug, PMU, ACTLR and IMPDEF registers
- * the guest cannot have read as zero and ignore writes (Arm ARM D17.2.37
- * for the ISS: Rt in bits 9:5, direction in bit 0).
- */
-static int vhe_handle_sysreg(struct hv_vcpu *vcpu, u64 esr)
-{
-	unsigned int rt = (esr >> 5) & 0x1f;
-
-	vcpu->stats.msr_exits++;
-	if ((esr & 1) && rt != 31)
-		vcpu->arch.core.regs.regs[rt] = 0;
-	hv_arm64_skip_instr(vcpu, esr);
-	return 1;
-}
-
 static int vhe_handle_sync(struct hv_vcpu *vcpu, u64 esr, u64 far, u64 hpfar)
 {
 	switch (ESR_ELx_EC(esr)) {
 	case ESR_ELx_EC_WFx:
-		/*
-		 * WFI/WFE: no interrupt can come from hv (no irqchip yet),
-		 * so step over it and give the CPU away if anyone wants it.
-		 */
-		vcpu->stats.halt_exits++;
-		hv_arm64_skip_instr(vcpu, esr);
-		return 1;
+		return hv_arm64_handle_wfx(vcpu, esr);
 	case ESR_ELx_EC_HVC64:
 		/* The PC is already past the HVC. */
 		if (esr & ESR_ELx_xVC_IMM_MASK) {
@@ -225,7 +324,7 @@ static int vhe_handle_sync(struct hv_vcpu *vcpu, u64 esr, u64 far, u64 hpfar)
 		}
 		return hv_arm64_handle_hvc(vcpu);
 	case ESR_ELx_EC_SYS64:
-		return vhe_handle_sysreg(vcpu, esr);
+		return hv_arm64_handle_sysreg(vcpu, esr);
 	case ESR_ELx_EC_DABT_LOW:
 	case ESR_ELx_EC_IABT_LOW:
 		return vhe_s2_fault(vcpu, esr, far, hpfar);
@@ -248,6 +347,7 @@ int vhe_vcpu_run(struct hv_vcpu *vcpu)
 {
 	struct vhe_host_state host;
 	u64 esr, far, hpfar;
+	bool vgic;
 	int code, r;
 
 	r = hv_arm64_wait_power_on(vcpu);
@@ -274,13 +374,19 @@ int vhe_vcpu_run(struct hv_vcpu *vcpu)
 		return 1;
 	}
 
+	vgic = hv_arm64_vgic_flush(vcpu, vhe_nr_lrs);
+	vhe_timer_phys_active(vcpu);
 	vhe_load_guest(vcpu, &host);
+	if (vgic)
+		vhe_vgic_load(vcpu);
 	hv_guest_enter_irqoff();
 	code = __vhe_guest_run(&vcpu->arch.core);
 	hv_guest_exit_irqoff();
 	esr = read_sysreg(esr_el2);
 	far = read_sysreg(far_el2);
 	hpfar = read_sysreg(hpfar_el2);
+	if (vgic)
+		vhe_vgic_save(vcpu);
 	vhe_put_guest(vcpu, &host);
 	WRITE_ONCE(vcpu->mode, HV_OUTSIDE_GUEST_MODE);
 	/* Take the interrupt that made the guest exit, still as guest time. */
@@ -289,6 +395,8 @@ int vhe_vcpu_run(struct hv_vcpu *vcpu)
 	hv_guest_timing_exit_irqoff();
 	local_irq_enable();
 	kernel_neon_end();
+	if (vgic)
+		hv_arm64_vgic_sync(vcpu);
 
 	switch (code) {
 	case VHE_EXIT_SYNC:

@@ -664,36 +664,39 @@ static int hv_vgic_addr_attr(struct hv_vgic *g, const struct hv_device_attr *a,
 			     bool set)
 {
 	u64 __user *uaddr = u64_to_user_ptr(a->addr);
-	u64 *slot, addr;
+	u64 *slot, addr, size;
 
 	switch (a->attr) {
 	case HV_VGIC_V3_ADDR_TYPE_DIST:
 		slot = &g->dist_base;
+		size = HV_VGIC_V3_DIST_SIZE;
 		break;
 	case HV_VGIC_V3_ADDR_TYPE_REDIST:
+		/* Its size depends on the vCPUs: checked at the first RUN. */
 		slot = &g->redist_base;
+		size = 0;
 		break;
-	case HV_VGIC_V2_ADDR_TYPE_DIST:
-	case HV_VGIC_V2_ADDR_TYPE_CPU:
-		/* Another model's frames: KVM's vgic_check_type(). */
-		return -ENODEV;
 	default:
-		/* REDIST_REGION and the ITS are not offered. */
+		/*
+		 * GICv2 frames, REDIST_REGION, the ITS: KVM's -ENODEV, which
+		 * its device ioctl turns into -ENXIO.
+		 */
 		return -ENXIO;
 	}
 	if (!set)
 		return put_user(*slot, uaddr);
 	if (get_user(addr, uaddr))
 		return -EFAULT;
-	/* 64 KiB aligned, inside the IPA space (KVM's vgic_check_iorange). */
-	if (addr & (HV_VGIC_FRAME - 1))
-		return -EINVAL;
-	if (addr >= BIT_ULL(g->vm->arch.ipa_bits))
-		return -E2BIG;
-	if (g->mapped)
-		return -EBUSY;
+	/* KVM's vgic_check_iorange(): set once, 64 KiB aligned, in the IPA. */
 	if (*slot != HV_VGIC_ADDR_UNDEF)
 		return -EEXIST;
+	if (addr & (HV_VGIC_FRAME - 1))
+		return -EINVAL;
+	if (addr + size < addr)
+		return -EINVAL;
+	if (addr + size > BIT_ULL(g->vm->arch.ipa_bits) ||
+	    addr >= BIT_ULL(g->vm->arch.ipa_bits))
+		return -E2BIG;
 	*slot = addr;
 	return 0;
 }
@@ -714,8 +717,7 @@ static int hv_vgic_attr(struct hv_vgic *g, const struct hv_device_attr *a,
 		break;
 	case HV_DEV_ARM_VGIC_GRP_NR_IRQS:
 		if (!set) {
-			val = g->nr_spis ? g->nr_spis + HV_VGIC_NR_PRIVATE :
-			      HV_VGIC_NR_IRQS_DEFAULT;
+			val = g->nr_spis + HV_VGIC_NR_PRIVATE;
 			r = put_user(val, uval);
 			break;
 		}
@@ -820,10 +822,10 @@ int hv_arch_create_device(struct hv_vm *vm, struct hv_create_device *cd)
 	if (cd->type != HV_DEV_TYPE_ARM_VGIC_V3 ||
 	    !cpus_have_const_cap(ARM64_HAS_SYSREG_GIC_CPUIF))
 		return -ENODEV;
-	if (cd->flags & ~HV_CREATE_DEVICE_TEST)
-		return -EINVAL;
+	/* KVM ignores flags other than TEST. */
+	/* KVM: the type is known; whether one exists is not asked. */
 	if (cd->flags & HV_CREATE_DEVICE_TEST)
-		return READ_ONCE(vm->arch.vgic) ? -EEXIST : 0;
+		return 0;
 
 	g = kzalloc(sizeof(*g), GFP_KERNEL_ACCOUNT);
 	if (!g)

@@ -632,14 +632,22 @@ out:
 	return r;
 }
 
-/* Called by RUN before the first entry: KVM maps the vGIC there too. */
+/*
+ * Called by RUN before the first entry (KVM maps the vGIC there too),
+ * with hv_vm.srcu held.
+ */
 int hv_arm64_vgic_pre_run(struct hv_vcpu *vcpu)
 {
 	struct hv_vgic *g = READ_ONCE(vcpu->vm->arch.vgic);
+	int r;
 
 	if (!g || READ_ONCE(g->mapped))
 		return 0;
-	return hv_vgic_map(g);
+	/* Registering on the bus waits for SRCU readers: not as one. */
+	hv_vcpu_srcu_read_unlock(vcpu);
+	r = hv_vgic_map(g);
+	hv_vcpu_srcu_read_lock(vcpu);
+	return r;
 }
 
 void hv_arm64_vgic_vcpu_init(struct hv_vcpu *vcpu)

@@ -67,7 +67,7 @@ void vcpu_arm_init(struct hv_vcpu *vcpu, u32 features);
 	__v;								\
 })
 #define write_sysreg(v, r)						\
-	asm volatile("msr " #r ", %0" : : "rZ"((u64)(v)) : "memory")
+	asm volatile("msr " #r ", %x0" : : "rZ"((u64)(v)) : "memory")
 #define isb()		asm volatile("isb" : : : "memory")
 #define wfi()		asm volatile("wfi" : : : "memory")
 #define local_irq_enable()	asm volatile("msr daifclr, #2" : : : "memory")
@@ -101,7 +101,7 @@ static inline u32 readl(u64 addr)
 
 static inline void writeq(u64 v, u64 addr)
 {
-	asm volatile("str %0, [%1]" : : "rZ"(v), "r"(addr) : "memory");
+	asm volatile("str %x0, [%1]" : : "rZ"(v), "r"(addr) : "memory");
 }
 
 static inline u64 readq(u64 addr)

@@ -12,7 +12,9 @@
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 #include <linux/hv_host.h>
+#include <asm/cpufeature.h>
 #include <asm/cputype.h>
+#include <asm/sysreg.h>
 #include <asm/esr.h>
 #include <asm/ptrace.h>
 #include <uapi/linux/psci.h>
@@ -755,6 +757,90 @@ EXPORT_SYMBOL_GPL(hv_arm64_wait_power_on);
 	 ((crm) << 1))
 #define HV_SYSREG_ISS_MASK	HV_SYSREG_ISS(3, 7, 15, 15, 7)
 #define HV_ISS_ICC_SGI1R_EL1	HV_SYSREG_ISS(3, 0, 12, 11, 5)
+/* The ID space: op0 3, op1 0, CRn 0 (CRm and op2 vary). */
+#define HV_ISS_ID_MASK		HV_SYSREG_ISS(3, 7, 15, 0, 0)
+#define HV_ISS_ID		HV_SYSREG_ISS(3, 0, 0, 0, 0)
+
+/*
+ * The ID registers the host kernel keeps a sanitised copy of (every one
+ * a guest can meet; the rest of the ID space, op0 3 op1 0 CRn 0 CRm
+ * 1-7, is RAZ, Arm ARM D17.2 "reserved ID registers").  Reads trap with
+ * HCR_EL2.TID3 (Arm ARM D17.2.48).
+ */
+static const u32 hv_id_regs[] = {
+	SYS_ID_PFR0_EL1, SYS_ID_PFR1_EL1, SYS_ID_DFR0_EL1, SYS_ID_MMFR0_EL1,
+	SYS_ID_MMFR1_EL1, SYS_ID_MMFR2_EL1, SYS_ID_MMFR3_EL1,
+	SYS_ID_ISAR0_EL1, SYS_ID_ISAR1_EL1, SYS_ID_ISAR2_EL1,
+	SYS_ID_ISAR3_EL1, SYS_ID_ISAR4_EL1, SYS_ID_ISAR5_EL1,
+	SYS_ID_MMFR4_EL1, SYS_ID_ISAR6_EL1, SYS_MVFR0_EL1, SYS_MVFR1_EL1,
+	SYS_MVFR2_EL1, SYS_ID_PFR2_EL1, SYS_ID_DFR1_EL1, SYS_ID_MMFR5_EL1,
+	SYS_ID_AA64PFR0_EL1, SYS_ID_AA64PFR1_EL1, SYS_ID_AA64ZFR0_EL1,
+	SYS_ID_AA64SMFR0_EL1, SYS_ID_AA64DFR0_EL1, SYS_ID_AA64DFR1_EL1,
+	SYS_ID_AA64ISAR0_EL1, SYS_ID_AA64ISAR1_EL1, SYS_ID_AA64ISAR2_EL1,
+	SYS_ID_AA64MMFR0_EL1, SYS_ID_AA64MMFR1_EL1, SYS_ID_AA64MMFR2_EL1,
+};
+
+#define HV_ID_FIELD(hi, lo)	GENMASK_ULL(hi, lo)
+
+/**
+ * hv_arm64_id_reg - what the guest reads in an ID register
+ * @enc: the register's sys_reg() encoding.
+ *
+ * The host's sanitised value without what hv does not give guests
+ * (Arm ARM D17.2.64 and following for the fields): SVE and SME (their
+ * registers trap, CPTR_EL2), MTE (HCR_EL2.ATA clear), pointer
+ * authentication (HCR_EL2.API/APK clear), the activity monitors, MPAM,
+ * EL2 and secure EL2, the PMU, statistical profiling and trace (MDCR_EL2
+ * traps them, RAZ/WI), VHE, nested virtualization, LORegions (TLOR), and
+ * AArch32 at EL0 and EL1 (hv runs AArch64 only): KVM hides the same.
+ */
+static u64 hv_arm64_id_reg(u32 enc)
+{
+	unsigned int i;
+	u64 v;
+
+	for (i = 0; i < ARRAY_SIZE(hv_id_regs); i++)
+		if (hv_id_regs[i] == enc)
+			break;
+	if (i == ARRAY_SIZE(hv_id_regs))
+		return 0;
+	v = read_sanitised_ftr_reg(enc);
+	switch (enc) {
+	case SYS_ID_AA64PFR0_EL1:
+		v &= ~(HV_ID_FIELD(47, 44) | HV_ID_FIELD(43, 40) |	/* AMU, MPAM */
+		       HV_ID_FIELD(39, 36) | HV_ID_FIELD(35, 32) |	/* SEL2, SVE */
+		       HV_ID_FIELD(11, 8) | HV_ID_FIELD(7, 0));	/* EL2, EL1, EL0 */
+		v |= 0x11;			/* EL1 and EL0: AArch64 only */
+		break;
+	case SYS_ID_AA64PFR1_EL1:
+		v &= ~(HV_ID_FIELD(27, 24) | HV_ID_FIELD(19, 16) |	/* SME, MPAM_frac */
+		       HV_ID_FIELD(11, 8));				/* MTE */
+		break;
+	case SYS_ID_AA64ZFR0_EL1:
+	case SYS_ID_AA64SMFR0_EL1:
+		v = 0;
+		break;
+	case SYS_ID_AA64ISAR1_EL1:
+		v &= ~(HV_ID_FIELD(31, 24) | HV_ID_FIELD(11, 4));	/* GPI, GPA, API, APA */
+		break;
+	case SYS_ID_AA64ISAR2_EL1:
+		v &= ~HV_ID_FIELD(15, 8);				/* APA3, GPA3 */
+		break;
+	case SYS_ID_AA64DFR0_EL1:
+		v &= ~(HV_ID_FIELD(55, 52) | HV_ID_FIELD(47, 40) |	/* BRBE, TraceBuffer, TraceFilt */
+		       HV_ID_FIELD(35, 32) | HV_ID_FIELD(11, 4));	/* PMSVer, PMUVer, TraceVer */
+		break;
+	case SYS_ID_AA64MMFR1_EL1:
+		v &= ~(HV_ID_FIELD(19, 16) | HV_ID_FIELD(11, 8));	/* LO, VH */
+		break;
+	case SYS_ID_AA64MMFR2_EL1:
+		v &= ~HV_ID_FIELD(27, 24);				/* NV */
+		break;
+	default:
+		break;
+	}
+	return v;
+}
 
 /**
  * hv_arm64_handle_sysreg - a trapped MSR/MRS/SYS (EC 0x18)
@@ -762,7 +848,7 @@ EXPORT_SYMBOL_GPL(hv_arm64_wait_power_on);
  * @esr: the syndrome: Rt in bits 9:5, direction (1: read) in bit 0.
  *
  * ICC_SGI1R_EL1 writes (trapped by HCR_EL2.IMO) send SGIs through the
- * vGIC.  Set/way cache maintenance (TSW) is done by the CPU's own
+ * vGIC; ID register reads (HCR_EL2.TID3) see hv_arm64_id_reg().  Set/way cache maintenance (TSW) is done by the CPU's own
  * coherency under TCG and by stage-2 cache cleaning on map, so it is
  * skipped; the debug, PMU, ACTLR and IMPDEF registers the guest cannot
  * have read as zero and ignore writes.
@@ -775,10 +861,21 @@ int hv_arm64_handle_sysreg(struct hv_vcpu *vcpu, u64 esr)
 	u64 *regs = vcpu->arch.core.regs.regs;
 
 	vcpu->stats.msr_exits++;
-	if ((esr & HV_SYSREG_ISS_MASK) == HV_ISS_ICC_SGI1R_EL1 && !(esr & 1))
+	u32 crm = (esr >> 1) & 0xf, op2 = (esr >> 17) & 7;
+
+	if ((esr & HV_SYSREG_ISS_MASK) == HV_ISS_ICC_SGI1R_EL1 && !(esr & 1)) {
 		hv_arm64_vgic_sgi(vcpu, rt == 31 ? 0 : regs[rt]);
-	else if ((esr & 1) && rt != 31)
+	} else if ((esr & HV_ISS_ID_MASK) == HV_ISS_ID && crm) {
+		/* Writes to ID registers are UNDEFINED at EL1. */
+		if (!(esr & 1)) {
+			hv_arm64_inject_undef(vcpu);
+			return 1;
+		}
+		if (rt != 31)
+			regs[rt] = hv_arm64_id_reg(sys_reg(3, 0, 0, crm, op2));
+	} else if ((esr & 1) && rt != 31) {
 		regs[rt] = 0;
+	}
 	hv_arm64_skip_instr(vcpu, esr);
 	return 1;
 }

@@ -34,7 +34,8 @@
 /*
  * HCR_EL2 while the guest runs (Arm ARM D17.2.48): stage 2 on; physical
  * IRQ, FIQ and SError to EL2; trap SMC, WFI, set/way cache maintenance,
- * ACTLR, implementation-defined registers and LORegions; EL1 is AArch64;
+ * ACTLR, implementation-defined registers, LORegions and the ID
+ * registers (TID3: the guest sees hv_arm64_id_reg()); EL1 is AArch64;
  * broadcast maintenance inner shareable.  E2H stays set (the host's EL2
  * regime is still live), TGE is clear.  Not set: API/APK, so pointer
  * authentication instructions and key registers trap rather than touch
@@ -43,7 +44,7 @@
 #define VHE_HCR_GUEST	(HCR_VM | HCR_SWIO | HCR_PTW | HCR_FB | HCR_BSU_IS | \
 			 HCR_FMO | HCR_IMO | HCR_AMO | HCR_TSC | HCR_TWI | \
 			 HCR_TACR | HCR_TIDCP | HCR_TSW | HCR_TLOR | HCR_RW | \
-			 HCR_E2H)
+			 HCR_TID3 | HCR_E2H)
 
 /* MDCR_EL2 additions: debug, PMU and trace registers trap (RAZ/WI here). */
 #define VHE_MDCR_GUEST	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TDA | \

@@ -44,12 +44,11 @@ TEST(hidden_features)
 	TH_LOG("ID_AA64PFR0 %#llx PFR1 %#llx ISAR1 %#llx", pfr0, pfr1, isar1);
 	EXPECT_EQ(0, FIELD(pfr0, 32));		/* SVE */
 	EXPECT_EQ(0, FIELD(pfr0, 44));		/* AMU */
-	EXPECT_EQ(0, FIELD(pfr0, 8));		/* EL2 */
 	EXPECT_NE(0xf, FIELD(pfr0, 16));	/* FP present */
 	EXPECT_NE(0xf, FIELD(pfr0, 20));	/* AdvSIMD present */
 	EXPECT_EQ(0, FIELD(pfr1, 24));		/* SME */
 	EXPECT_EQ(0, FIELD(pfr1, 8));		/* MTE */
-	EXPECT_EQ(0, isar1 & 0xff0000ff0ULL);	/* GPI, GPA, API, APA */
+	EXPECT_EQ(0, isar1 & 0xff000ff0ULL);	/* GPI, GPA, API, APA */
 	EXPECT_EQ(0, uc.args[3]);		/* ID_AA64ZFR0 */
 
 	vcpu_expect_ucall(vcpu, UCALL_SYNC, &uc);

@@ -6,9 +6,13 @@
  *     edge-triggered SPI (a pulse) and a PPI of vCPU 0 are delivered too;
  *   - an irqfd on GSI 3 (KVM's default routing: SPI 35) delivers when
  *     its eventfd is written;
- *   - an SGI the guest sends itself through ICC_SGI1R_EL1.
+ *   - an SGI the guest sends itself through ICC_SGI1R_EL1;
+ *   - two vCPUs in their own threads: an SGI from vCPU 0 to vCPU 1, an
+ *     SPI routed to vCPU 1 by GICD_IROUTER (and not seen by vCPU 0), and
+ *     both vCPUs taking their own virtual timer's interrupts from WFI.
  * With HV_DEV=/dev/kvm the same program runs against Linux's KVM.
  */
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -140,6 +144,115 @@ TEST(inject)
 	irqfd.flags = HV_IRQFD_FLAG_DEASSIGN;
 	EXPECT_EQ(0, __vm_ioctl(vm, HV_IRQFD, &irqfd));
 	close(efd);
+	close(fd);
+	hv_vm_free(vm);
+}
+
+#define ROUTED_SPI	50
+#define CPU1_SGI	3
+#define VTIMER_PPI	27
+
+static u64 got2[2][64];
+static u64 ready2[2];
+
+static void guest_irq2(struct hv_ex_regs *regs)
+{
+	u32 cpu = read_sysreg(mpidr_el1) & 1;
+	u32 intid = gic_guest_ack();
+
+	if (intid == GIC_SPURIOUS)
+		return;
+	if (intid == VTIMER_PPI)
+		write_sysreg(CNT_CTL_IMASK, cntv_ctl_el0);
+	isb();
+	if (intid < 64)
+		WRITE_ONCE(got2[cpu][intid], got2[cpu][intid] + 1);
+	gic_guest_eoi(intid);
+}
+
+static void guest_two(u64 cpu)
+{
+	u64 freq = read_sysreg(cntfrq_el0);
+	int i;
+
+	gic_guest_init();
+	gic_guest_enable(cpu, VTIMER_PPI);
+	gic_guest_enable(cpu, CPU1_SGI);
+	if (cpu == 0) {
+		gic_guest_set_edge(ROUTED_SPI);
+		writeq(1, HV_GIC_DIST_GPA + GICD_IROUTER(ROUTED_SPI));
+		gic_guest_enable(0, ROUTED_SPI);
+	}
+	WRITE_ONCE(ready2[cpu], 1);
+	local_irq_enable();
+	if (cpu == 0) {
+		while (!READ_ONCE(ready2[1]))
+			;
+		/* Aff3.Aff2.Aff1 0, TargetList bit 1: vCPU 1. */
+		write_sysreg_s(((u64)CPU1_SGI << 24) | BIT(1), SYS_ICC_SGI1R_EL1);
+		isb();
+		GUEST_SYNC(ROUTED_SPI);
+	} else {
+		while (!READ_ONCE(got2[1][CPU1_SGI]) ||
+		       !READ_ONCE(got2[1][ROUTED_SPI]))
+			wfi();
+	}
+	for (i = 0; i < 3; i++) {
+		u64 cval = read_sysreg(cntvct_el0) + freq / 500;	/* 2 ms */
+
+		write_sysreg(cval, cntv_cval_el0);
+		write_sysreg(CNT_CTL_ENABLE, cntv_ctl_el0);
+		isb();
+		while (READ_ONCE(got2[cpu][VTIMER_PPI]) <= (u64)i)
+			wfi();
+	}
+	GUEST_ASSERT_EQ(READ_ONCE(got2[cpu][VTIMER_PPI]), 3);
+	GUEST_ASSERT_EQ(READ_ONCE(got2[cpu][CPU1_SGI]), cpu == 1);
+	GUEST_ASSERT_EQ(READ_ONCE(got2[cpu][ROUTED_SPI]), cpu == 1);
+	GUEST_DONE();
+}
+
+static void *run_two(void *arg)
+{
+	struct hv_vcpu *vcpu = arg;
+	struct ucall uc;
+
+	for (;;) {
+		switch (vcpu_run_ucall(vcpu, &uc)) {
+		case UCALL_SYNC:
+			TEST_ASSERT(!__irq_line(vcpu->vm, HV_ARM_IRQ_TYPE_SPI, 0,
+						uc.args[0], 1) &&
+				    !__irq_line(vcpu->vm, HV_ARM_IRQ_TYPE_SPI, 0,
+						uc.args[0], 0),
+				    "IRQ_LINE SPI %llu", uc.args[0]);
+			break;
+		case UCALL_DONE:
+			return NULL;
+		default:
+			TEST_FAIL("unexpected ucall %llu", uc.cmd);
+		}
+	}
+}
+
+TEST(two_vcpus)
+{
+	struct hv_vcpu *vcpu[2];
+	pthread_t t[2];
+	struct hv_vm *vm;
+	int fd, i;
+
+	HV_REQUIRE_GUEST(return, HV_CAP_DEVICE_CTRL);
+	vm = hv_vm_create();
+	for (i = 0; i < 2; i++) {
+		vcpu[i] = hv_vcpu_add(vm, i, guest_two);
+		vcpu_args_set(vcpu[i], 1, (u64)i);
+	}
+	vm_install_exception_handler(vm, HV_VEC_IRQ_EL1H, guest_irq2);
+	fd = vgic_v3_setup(vm, 64);
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, run_two, vcpu[i]));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_join(t[i], NULL));
 	close(fd);
 	hv_vm_free(vm);
 }

@@ -807,34 +807,39 @@ static u64 hv_arm64_id_reg(u32 enc)
 	v = read_sanitised_ftr_reg(enc);
 	switch (enc) {
 	case SYS_ID_AA64PFR0_EL1:
-		v &= ~(HV_ID_FIELD(47, 44) | HV_ID_FIELD(43, 40) |	/* AMU, MPAM */
-		       HV_ID_FIELD(39, 36) | HV_ID_FIELD(35, 32) |	/* SEL2, SVE */
-		       HV_ID_FIELD(11, 8) | HV_ID_FIELD(7, 0));	/* EL2, EL1, EL0 */
-		v |= 0x11;			/* EL1 and EL0: AArch64 only */
+		/* AMU, MPAM, SEL2, SVE, EL2; EL1 and EL0 AArch64 only. */
+		v &= ~(HV_ID_FIELD(47, 32) | HV_ID_FIELD(11, 0));
+		v |= 0x11;
 		break;
 	case SYS_ID_AA64PFR1_EL1:
-		v &= ~(HV_ID_FIELD(27, 24) | HV_ID_FIELD(19, 16) |	/* SME, MPAM_frac */
-		       HV_ID_FIELD(11, 8));				/* MTE */
+		/* SME, MPAM_frac, MTE */
+		v &= ~(HV_ID_FIELD(27, 24) | HV_ID_FIELD(19, 16) |
+		       HV_ID_FIELD(11, 8));
 		break;
 	case SYS_ID_AA64ZFR0_EL1:
 	case SYS_ID_AA64SMFR0_EL1:
 		v = 0;
 		break;
 	case SYS_ID_AA64ISAR1_EL1:
-		v &= ~(HV_ID_FIELD(31, 24) | HV_ID_FIELD(11, 4));	/* GPI, GPA, API, APA */
+		/* GPI, GPA, API, APA */
+		v &= ~(HV_ID_FIELD(31, 24) | HV_ID_FIELD(11, 4));
 		break;
 	case SYS_ID_AA64ISAR2_EL1:
-		v &= ~HV_ID_FIELD(15, 8);				/* APA3, GPA3 */
+		/* APA3, GPA3 */
+		v &= ~HV_ID_FIELD(15, 8);
 		break;
 	case SYS_ID_AA64DFR0_EL1:
-		v &= ~(HV_ID_FIELD(55, 52) | HV_ID_FIELD(47, 40) |	/* BRBE, TraceBuffer, TraceFilt */
-		       HV_ID_FIELD(35, 32) | HV_ID_FIELD(11, 4));	/* PMSVer, PMUVer, TraceVer */
+		/* BRBE, TraceBuffer, TraceFilt, PMSVer, PMUVer, TraceVer */
+		v &= ~(HV_ID_FIELD(55, 52) | HV_ID_FIELD(47, 40) |
+		       HV_ID_FIELD(35, 32) | HV_ID_FIELD(11, 4));
 		break;
 	case SYS_ID_AA64MMFR1_EL1:
-		v &= ~(HV_ID_FIELD(19, 16) | HV_ID_FIELD(11, 8));	/* LO, VH */
+		/* LO, VH */
+		v &= ~(HV_ID_FIELD(19, 16) | HV_ID_FIELD(11, 8));
 		break;
 	case SYS_ID_AA64MMFR2_EL1:
-		v &= ~HV_ID_FIELD(27, 24);				/* NV */
+		/* NV */
+		v &= ~HV_ID_FIELD(27, 24);
 		break;
 	default:
 		break;
@@ -848,10 +853,11 @@ static u64 hv_arm64_id_reg(u32 enc)
  * @esr: the syndrome: Rt in bits 9:5, direction (1: read) in bit 0.
  *
  * ICC_SGI1R_EL1 writes (trapped by HCR_EL2.IMO) send SGIs through the
- * vGIC; ID register reads (HCR_EL2.TID3) see hv_arm64_id_reg().  Set/way cache maintenance (TSW) is done by the CPU's own
- * coherency under TCG and by stage-2 cache cleaning on map, so it is
- * skipped; the debug, PMU, ACTLR and IMPDEF registers the guest cannot
- * have read as zero and ignore writes.
+ * vGIC; ID register reads (HCR_EL2.TID3) see hv_arm64_id_reg().
+ * Set/way cache maintenance (TSW) is done by the CPU's own coherency
+ * under TCG and by stage-2 cache cleaning on map, so it is skipped; the
+ * debug, PMU, ACTLR and IMPDEF registers the guest cannot have read as
+ * zero and ignore writes.
  *
  * Return: 1.
  */

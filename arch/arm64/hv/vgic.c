@@ -52,7 +52,7 @@
 #define GICD_IIDR		0x0008
 #define GICD_IROUTER		0x6000
 #define GICD_IROUTER_END	0x7fe0
-#define GICx_PIDR2		0xffe8
+#define GIC_PIDR2_OFF		0xffe8
 #define GICD_CTLR_EN_GRP0	BIT(0)
 #define GICD_CTLR_EN_GRP1	BIT(1)
 #define GICD_CTLR_ARE		BIT(4)
@@ -382,7 +382,7 @@ static void hv_vgic_dist_access(struct hv_vgic *g, u32 off, int len, u64 *val,
 	case GICD_IIDR:
 		*val = HV_VGIC_IIDR;
 		break;
-	case GICx_PIDR2:
+	case GIC_PIDR2_OFF:
 		*val = GIC_PIDR2_V3;
 		break;
 	default:
@@ -431,7 +431,7 @@ static void hv_vgic_redist_access(struct hv_vgic *g, struct hv_vcpu *vcpu,
 	case GICD_IIDR:	/* GICR_IIDR has the same offset */
 		*val = HV_VGIC_IIDR;
 		break;
-	case GICx_PIDR2:
+	case GIC_PIDR2_OFF:
 		*val = GIC_PIDR2_V3;
 		break;
 	default:

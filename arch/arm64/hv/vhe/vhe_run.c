@@ -73,54 +73,148 @@ struct vhe_host_state {
 };
 
 /* ICH_LR<n>_EL2 by number: the register is part of the instruction. */
-#define VHE_LR_CASE(n) \
-	case n: \
-		if (write) \
-			write_sysreg_s(*val, SYS_ICH_LR##n##_EL2); \
-		else \
-			*val = read_sysreg_s(SYS_ICH_LR##n##_EL2); \
-		break
-
-static void vhe_lr_access(unsigned int n, u64 *val, bool write)
+static u64 vhe_lr_read(unsigned int n)
 {
 	switch (n) {
-	VHE_LR_CASE(0);
-	VHE_LR_CASE(1);
-	VHE_LR_CASE(2);
-	VHE_LR_CASE(3);
-	VHE_LR_CASE(4);
-	VHE_LR_CASE(5);
-	VHE_LR_CASE(6);
-	VHE_LR_CASE(7);
-	VHE_LR_CASE(8);
-	VHE_LR_CASE(9);
-	VHE_LR_CASE(10);
-	VHE_LR_CASE(11);
-	VHE_LR_CASE(12);
-	VHE_LR_CASE(13);
-	VHE_LR_CASE(14);
-	VHE_LR_CASE(15);
+	case 0:
+		return read_sysreg_s(SYS_ICH_LR0_EL2);
+	case 1:
+		return read_sysreg_s(SYS_ICH_LR1_EL2);
+	case 2:
+		return read_sysreg_s(SYS_ICH_LR2_EL2);
+	case 3:
+		return read_sysreg_s(SYS_ICH_LR3_EL2);
+	case 4:
+		return read_sysreg_s(SYS_ICH_LR4_EL2);
+	case 5:
+		return read_sysreg_s(SYS_ICH_LR5_EL2);
+	case 6:
+		return read_sysreg_s(SYS_ICH_LR6_EL2);
+	case 7:
+		return read_sysreg_s(SYS_ICH_LR7_EL2);
+	case 8:
+		return read_sysreg_s(SYS_ICH_LR8_EL2);
+	case 9:
+		return read_sysreg_s(SYS_ICH_LR9_EL2);
+	case 10:
+		return read_sysreg_s(SYS_ICH_LR10_EL2);
+	case 11:
+		return read_sysreg_s(SYS_ICH_LR11_EL2);
+	case 12:
+		return read_sysreg_s(SYS_ICH_LR12_EL2);
+	case 13:
+		return read_sysreg_s(SYS_ICH_LR13_EL2);
+	case 14:
+		return read_sysreg_s(SYS_ICH_LR14_EL2);
+	case 15:
+		return read_sysreg_s(SYS_ICH_LR15_EL2);
+	default:
+		return 0;
 	}
 }
 
-#define VHE_APR_CASE(n) \
-	case n: \
-		if (write) { \
-			write_sysreg_s(ap0r[n], SYS_ICH_AP0R##n##_EL2); \
-			write_sysreg_s(ap1r[n], SYS_ICH_AP1R##n##_EL2); \
-		} else { \
-			ap0r[n] = read_sysreg_s(SYS_ICH_AP0R##n##_EL2); \
-			ap1r[n] = read_sysreg_s(SYS_ICH_AP1R##n##_EL2); \
-		} \
-		break
-
-static void vhe_apr_access(unsigned int n, u32 *ap0r, u32 *ap1r, bool write)
+static void vhe_lr_write(unsigned int n, u64 v)
 {
 	switch (n) {
-	VHE_APR_CASE(0);
-	VHE_APR_CASE(1);
-	VHE_APR_CASE(2);
-	VHE_APR_CASE(3);
+	case 0:
+		write_sysreg_s(v, SYS_ICH_LR0_EL2);
+		break;
+	case 1:
+		write_sysreg_s(v, SYS_ICH_LR1_EL2);
+		break;
+	case 2:
+		write_sysreg_s(v, SYS_ICH_LR2_EL2);
+		break;
+	case 3:
+		write_sysreg_s(v, SYS_ICH_LR3_EL2);
+		break;
+	case 4:
+		write_sysreg_s(v, SYS_ICH_LR4_EL2);
+		break;
+	case 5:
+		write_sysreg_s(v, SYS_ICH_LR5_EL2);
+		break;
+	case 6:
+		write_sysreg_s(v, SYS_ICH_LR6_EL2);
+		break;
+	case 7:
+		write_sysreg_s(v, SYS_ICH_LR7_EL2);
+		break;
+	case 8:
+		write_sysreg_s(v, SYS_ICH_LR8_EL2);
+		break;
+	case 9:
+		write_sysreg_s(v, SYS_ICH_LR9_EL2);
+		break;
+	case 10:
+		write_sysreg_s(v, SYS_ICH_LR10_EL2);
+		break;
+	case 11:
+		write_sysreg_s(v, SYS_ICH_LR11_EL2);
+		break;
+	case 12:
+		write_sysreg_s(v, SYS_ICH_LR12_EL2);
+		break;
+	case 13:
+		write_sysreg_s(v, SYS_ICH_LR13_EL2);
+		break;
+	case 14:
+		write_sysreg_s(v, SYS_ICH_LR14_EL2);
+		break;
+	case 15:
+		write_sysreg_s(v, SYS_ICH_LR15_EL2);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ICH_AP0R<n>_EL2 and ICH_AP1R<n>_EL2 */
+static void vhe_apr_read(unsigned int n, u32 *ap0r, u32 *ap1r)
+{
+	switch (n) {
+	case 0:
+		ap0r[0] = read_sysreg_s(SYS_ICH_AP0R0_EL2);
+		ap1r[0] = read_sysreg_s(SYS_ICH_AP1R0_EL2);
+		break;
+	case 1:
+		ap0r[1] = read_sysreg_s(SYS_ICH_AP0R1_EL2);
+		ap1r[1] = read_sysreg_s(SYS_ICH_AP1R1_EL2);
+		break;
+	case 2:
+		ap0r[2] = read_sysreg_s(SYS_ICH_AP0R2_EL2);
+		ap1r[2] = read_sysreg_s(SYS_ICH_AP1R2_EL2);
+		break;
+	case 3:
+		ap0r[3] = read_sysreg_s(SYS_ICH_AP0R3_EL2);
+		ap1r[3] = read_sysreg_s(SYS_ICH_AP1R3_EL2);
+		break;
+	default:
+		break;
+	}
+}
+
+static void vhe_apr_write(unsigned int n, const u32 *ap0r, const u32 *ap1r)
+{
+	switch (n) {
+	case 0:
+		write_sysreg_s(ap0r[0], SYS_ICH_AP0R0_EL2);
+		write_sysreg_s(ap1r[0], SYS_ICH_AP1R0_EL2);
+		break;
+	case 1:
+		write_sysreg_s(ap0r[1], SYS_ICH_AP0R1_EL2);
+		write_sysreg_s(ap1r[1], SYS_ICH_AP1R1_EL2);
+		break;
+	case 2:
+		write_sysreg_s(ap0r[2], SYS_ICH_AP0R2_EL2);
+		write_sysreg_s(ap1r[2], SYS_ICH_AP1R2_EL2);
+		break;
+	case 3:
+		write_sysreg_s(ap0r[3], SYS_ICH_AP0R3_EL2);
+		write_sysreg_s(ap1r[3], SYS_ICH_AP1R3_EL2);
+		break;
+	default:
+		break;
 	}
 }
 
@@ -135,13 +229,10 @@ static void vhe_vgic_load(struct hv_vcpu *vcpu)
 	struct hv_vgic_cpu *c = &vcpu->arch.vgic;
 	unsigned int i;
 
-	for (i = 0; i < vhe_nr_lrs; i++) {
-		u64 lr = i < c->nr_lr ? c->lr[i] : 0;
-
-		vhe_lr_access(i, &lr, true);
-	}
+	for (i = 0; i < vhe_nr_lrs; i++)
+		vhe_lr_write(i, i < c->nr_lr ? c->lr[i] : 0);
 	for (i = 0; i < vhe_nr_aprs; i++)
-		vhe_apr_access(i, c->ap0r, c->ap1r, true);
+		vhe_apr_write(i, c->ap0r, c->ap1r);
 	write_sysreg_s(c->vmcr, SYS_ICH_VMCR_EL2);
 	write_sysreg_s(ICH_HCR_EN, SYS_ICH_HCR_EL2);
 }
@@ -152,9 +243,9 @@ static void vhe_vgic_save(struct hv_vcpu *vcpu)
 	unsigned int i;
 
 	for (i = 0; i < c->nr_lr; i++)
-		vhe_lr_access(i, &c->lr[i], false);
+		c->lr[i] = vhe_lr_read(i);
 	for (i = 0; i < vhe_nr_aprs; i++)
-		vhe_apr_access(i, c->ap0r, c->ap1r, false);
+		vhe_apr_read(i, c->ap0r, c->ap1r);
 	c->vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
 	write_sysreg_s(0, SYS_ICH_HCR_EL2);
 }

@@ -46,6 +46,10 @@ typedef void (*hv_ex_handler_t)(struct hv_ex_regs *regs);
 void vm_install_exception_handler(struct hv_vm *vm, unsigned int vector,
 				  hv_ex_handler_t handler);
 
+/* lib/arm64/handlers.S: the table; it calls hv_guest_exception(). */
+extern const char hv_vectors[];
+void hv_guest_exception(struct hv_ex_regs *regs);
+
 /* ONE_REG ids */
 #define ARM64_CORE_REG(field) \
 	(HV_REG_ARM64 | HV_REG_SIZE_U64 | HV_REG_ARM_CORE | \
@@ -67,24 +71,50 @@ void vcpu_arm_init(struct hv_vcpu *vcpu, u32 features);
 	__v;								\
 })
 #define write_sysreg(v, r)						\
-	asm volatile("msr " #r ", %x0" : : "rZ"((u64)(v)) : "memory")
-#define isb()		asm volatile("isb" : : : "memory")
-#define wfi()		asm volatile("wfi" : : : "memory")
-#define local_irq_enable()	asm volatile("msr daifclr, #2" : : : "memory")
-#define local_irq_disable()	asm volatile("msr daifset, #2" : : : "memory")
+	do {								\
+		asm volatile("msr " #r ", %x0"				\
+			     : : "rZ"((u64)(v)) : "memory");		\
+	} while (0)
+
+static inline void isb(void)
+{
+	asm volatile("isb" : : : "memory");
+}
+
+static inline void wfi(void)
+{
+	asm volatile("wfi" : : : "memory");
+}
+
+static inline void local_irq_enable(void)
+{
+	asm volatile("msr daifclr, #2" : : : "memory");
+}
+
+static inline void local_irq_disable(void)
+{
+	asm volatile("msr daifset, #2" : : : "memory");
+}
 
 /* GICv3 CPU interface registers by encoding (IHI 0069H 12.2). */
-#define SYS_ICC_PMR_EL1		S3_0_C4_C6_0
-#define SYS_ICC_IAR1_EL1	S3_0_C12_C12_0
-#define SYS_ICC_EOIR1_EL1	S3_0_C12_C12_1
-#define SYS_ICC_CTLR_EL1	S3_0_C12_C12_4
-#define SYS_ICC_SRE_EL1		S3_0_C12_C12_5
-#define SYS_ICC_IGRPEN1_EL1	S3_0_C12_C12_7
-#define SYS_ICC_SGI1R_EL1	S3_0_C12_C11_5
-#define __read_sysreg_s(r)	read_sysreg(r)
-#define __write_sysreg_s(v, r)	write_sysreg(v, r)
-#define read_sysreg_s(r)	__read_sysreg_s(r)
-#define write_sysreg_s(v, r)	__write_sysreg_s(v, r)
+#define SYS_ICC_PMR_EL1		"S3_0_C4_C6_0"
+#define SYS_ICC_IAR1_EL1	"S3_0_C12_C12_0"
+#define SYS_ICC_EOIR1_EL1	"S3_0_C12_C12_1"
+#define SYS_ICC_CTLR_EL1	"S3_0_C12_C12_4"
+#define SYS_ICC_SRE_EL1		"S3_0_C12_C12_5"
+#define SYS_ICC_IGRPEN1_EL1	"S3_0_C12_C12_7"
+#define SYS_ICC_SGI1R_EL1	"S3_0_C12_C11_5"
+/* @r: one of the strings above */
+#define read_sysreg_s(r) ({						\
+	u64 __v;							\
+	asm volatile("mrs %0, " r : "=r"(__v) : : "memory");		\
+	__v;								\
+})
+#define write_sysreg_s(v, r)						\
+	do {								\
+		asm volatile("msr " r ", %x0"				\
+			     : : "rZ"((u64)(v)) : "memory");		\
+	} while (0)
 
 static inline void writel(u32 v, u64 addr)
 {

@@ -23,8 +23,10 @@
 
 /* MAIR_EL1: attribute 0 Normal write-back, 1 Device-nGnRnE. */
 #define MAIR_VALUE	0x00ffULL
-/* TCR_EL1: T0SZ 32 (4 GiB, level-1 start), WB walks, inner shareable,
- * 4 KiB granule, no TTBR1 walks (EPD1), 32-bit IPS. */
+/*
+ * TCR_EL1: T0SZ 32 (4 GiB, level-1 start), WB walks, inner shareable,
+ * 4 KiB granule, no TTBR1 walks (EPD1), 32-bit IPS.
+ */
 #define TCR_VALUE	(32ULL | (1ULL << 8) | (1ULL << 10) | (3ULL << 12) | \
 			 BIT_ULL(23))
 /* SCTLR_EL1: RES1 bits, M, C, I. */
@@ -40,13 +42,10 @@
 #define SYS_MAIR_EL1	ARM64_SYS_REG(3, 0, 10, 2, 0)
 #define SYS_VBAR_EL1	ARM64_SYS_REG(3, 0, 12, 0, 0)
 
-extern const char hv_vectors[];
-
 /* Guest copy: per-kind handlers, written by the host. */
 hv_ex_handler_t hv_guest_handlers[HV_NR_VECTORS];
 
 /* Called by hv_ex_common, in the guest. */
-void hv_guest_exception(struct hv_ex_regs *regs);
 void hv_guest_exception(struct hv_ex_regs *regs)
 {
 	hv_ex_handler_t handler = hv_guest_handlers[regs->vector & 15];

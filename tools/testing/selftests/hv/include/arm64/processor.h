@@ -70,11 +70,9 @@ void vcpu_arm_init(struct hv_vcpu *vcpu, u32 features);
 	asm volatile("mrs %0, " #r : "=r"(__v) : : "memory");		\
 	__v;								\
 })
-#define write_sysreg(v, r)						\
-	do {								\
-		asm volatile("msr " #r ", %x0"				\
-			     : : "rZ"((u64)(v)) : "memory");		\
-	} while (0)
+#define write_sysreg(v, r) ({						\
+	asm volatile("msr " #r ", %x0" : : "rZ"((u64)(v)) : "memory");	\
+})
 
 static inline void isb(void)
 {
@@ -110,11 +108,9 @@ static inline void local_irq_disable(void)
 	asm volatile("mrs %0, " r : "=r"(__v) : : "memory");		\
 	__v;								\
 })
-#define write_sysreg_s(v, r)						\
-	do {								\
-		asm volatile("msr " r ", %x0"				\
-			     : : "rZ"((u64)(v)) : "memory");		\
-	} while (0)
+#define write_sysreg_s(v, r) ({						\
+	asm volatile("msr " r ", %x0" : : "rZ"((u64)(v)) : "memory");	\
+})
 
 static inline void writel(u32 v, u64 addr)
 {

@@ -293,13 +293,49 @@ static int hv_counter_reg(struct hv_vcpu *vcpu, const struct hv_one_reg *reg,
 	return 0;
 }
 
+static u64 hv_arm64_id_reg(u32 enc);
+
+/* An ONE_REG id of the ID space (op0 3, op1 0, CRn 0, CRm 1-7), or 0. */
+static u32 hv_id_reg_enc(u64 id)
+{
+	u32 crm = (id & HV_REG_ARM64_SYSREG_CRM_MASK) >>
+		  HV_REG_ARM64_SYSREG_CRM_SHIFT;
+	u32 op2 = (id & HV_REG_ARM64_SYSREG_OP2_MASK) >>
+		  HV_REG_ARM64_SYSREG_OP2_SHIFT;
+
+	if ((id & ~(HV_REG_ARM64_SYSREG_CRM_MASK |
+		    HV_REG_ARM64_SYSREG_OP2_MASK)) != HV_ARM64_SYS_REG(3, 0, 0, 0, 0) ||
+	    !crm)
+		return 0;
+	return sys_reg(3, 0, 0, crm, op2);
+}
+
+/*
+ * The ID registers as the guest reads them (hv_arm64_id_reg()); as KVM
+ * 6.1, only the value they have can be written back.
+ */
+static int hv_id_one_reg(struct hv_vcpu *vcpu, u32 enc, u64 __user *uaddr,
+			 bool set)
+{
+	u64 val, cur = hv_arm64_id_reg(enc);
+
+	if (!set)
+		return put_user(cur, uaddr);
+	if (get_user(val, uaddr))
+		return -EFAULT;
+	return val == cur ? 0 : -EINVAL;
+}
+
 static int hv_other_reg(struct hv_vcpu *vcpu, const struct hv_one_reg *reg,
 			bool set)
 {
 	void __user *uaddr = u64_to_user_ptr(reg->addr);
+	u32 enc = hv_id_reg_enc(reg->id);
 	u64 val;
 	int i;
 
+	if (enc)
+		return hv_id_one_reg(vcpu, enc, uaddr, set);
 	if (reg->id == HV_REG_ARM_TIMER_CNT || reg->id == HV_REG_ARM_PTIMER_CNT)
 		return hv_counter_reg(vcpu, reg, set);
 	if (reg->id == HV_REG_ARM_PSCI_VERSION) {
@@ -371,11 +407,47 @@ static int hv_reg_list(struct hv_vcpu *vcpu, struct hv_reg_list __user *argp)
 	return 0;
 }
 
+/*
+ * vCPU device attributes: the timers' PPIs (HV_ARM_VCPU_TIMER_CTRL), as
+ * KVM's kvm_arm_timer_{get,set,has}_attr().  hv keeps KVM's defaults, 27
+ * and 30: setting them to those succeeds, moving them is -EINVAL.  The
+ * PMU and PV-time groups are not offered (-ENXIO).
+ */
+static int hv_vcpu_attr(struct hv_vcpu *vcpu, unsigned int cmd,
+			const struct hv_device_attr *a)
+{
+	int __user *uaddr = u64_to_user_ptr(a->addr);
+	int irq;
+
+	if (a->group != HV_ARM_VCPU_TIMER_CTRL ||
+	    (a->attr != HV_ARM_VCPU_TIMER_IRQ_VTIMER &&
+	     a->attr != HV_ARM_VCPU_TIMER_IRQ_PTIMER))
+		return -ENXIO;
+	irq = a->attr == HV_ARM_VCPU_TIMER_IRQ_VTIMER ? HV_VTIMER_PPI :
+							 HV_PTIMER_PPI;
+	switch (cmd) {
+	case HV_HAS_DEVICE_ATTR:
+		return 0;
+	case HV_GET_DEVICE_ATTR:
+		return put_user(irq, uaddr);
+	default: {
+		int want = irq;
+
+		if (!hv_arch_irqchip_in_kernel(vcpu->vm))
+			return -EINVAL;
+		if (get_user(irq, uaddr))
+			return -EFAULT;
+		return irq == want ? 0 : -EINVAL;
+	}
+	}
+}
+
 /* vCPU ioctls of the arm64 code; unknown ones get KVM's -EINVAL. */
 long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 			unsigned long arg)
 {
 	void __user *argp = (void __user *)arg;
+	struct hv_device_attr attr;
 	struct hv_vcpu_init init;
 
 	lockdep_assert_held(&vcpu->mutex);
@@ -385,6 +457,12 @@ long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 		if (copy_from_user(&init, argp, sizeof(init)))
 			return -EFAULT;
 		return hv_vcpu_init_ioctl(vcpu, &init);
+	case HV_SET_DEVICE_ATTR:
+	case HV_GET_DEVICE_ATTR:
+	case HV_HAS_DEVICE_ATTR:
+		if (copy_from_user(&attr, argp, sizeof(attr)))
+			return -EFAULT;
+		return hv_vcpu_attr(vcpu, cmd, &attr);
 	case HV_GET_ONE_REG:
 	case HV_SET_ONE_REG:
 	case HV_GET_REG_LIST:

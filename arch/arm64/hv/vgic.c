@@ -86,6 +86,8 @@
  * @lock:	every hv_vgic_irq, @ctlr.
  * @dist_base:	[config_lock] GICD frame, or HV_VGIC_ADDR_UNDEF.
  * @redist_base: [config_lock] first GICR frame pair, or undefined.
+ * @redist_count: [config_lock] redistributors of a REDIST_REGION, 0 for
+ *		the legacy REDIST base (one per vCPU).
  * @nr_spis:	[config_lock] SPIs (GRP_NR_IRQS - 32); fixed by init.
  * @ready:	[a] GRP_CTRL INIT (or the first RUN) allocated @spis.
  * @mapped:	[a] the first RUN put the frames on the MMIO bus.
@@ -101,6 +103,7 @@ struct hv_vgic {
 	spinlock_t lock;		/* interrupt state */
 	u64 dist_base;
 	u64 redist_base;
+	u32 redist_count;
 	u32 nr_spis;
 	bool ready;
 	bool mapped;
@@ -607,7 +610,10 @@ static int hv_vgic_map(struct hv_vgic *g)
 	    g->redist_base == HV_VGIC_ADDR_UNDEF)
 		goto out;
 	g->nr_redists = atomic_read(&vm->nr_vcpus);
-	size = (u64)g->nr_redists * HV_VGIC_V3_REDIST_SIZE;
+	/* Every vCPU needs its redistributor (KVM's map_resources). */
+	if (g->redist_count && g->redist_count < g->nr_redists)
+		goto out;
+	size = (u64)(g->redist_count ?: g->nr_redists) * HV_VGIC_V3_REDIST_SIZE;
 	r = -EINVAL;
 	if (g->redist_base + size > BIT_ULL(vm->arch.ipa_bits) ||
 	    (g->dist_base < g->redist_base + size &&
@@ -668,45 +674,212 @@ bool hv_arm64_vgic_ready(struct hv_vm *vm)
 
 /* -------------------------------------------------- device attributes ---- */
 
-static int hv_vgic_addr_attr(struct hv_vgic *g, const struct hv_device_attr *a,
-			     bool set)
+/* KVM's vgic_check_iorange(): 64 KiB aligned, inside the IPA space. */
+static int hv_vgic_check_range(struct hv_vgic *g, u64 addr, u64 size)
 {
-	u64 __user *uaddr = u64_to_user_ptr(a->addr);
-	u64 *slot, addr, size;
+	u64 limit = BIT_ULL(g->vm->arch.ipa_bits);
 
-	switch (a->attr) {
-	case HV_VGIC_V3_ADDR_TYPE_DIST:
-		slot = &g->dist_base;
-		size = HV_VGIC_V3_DIST_SIZE;
-		break;
-	case HV_VGIC_V3_ADDR_TYPE_REDIST:
-		/* Its size depends on the vCPUs: checked at the first RUN. */
-		slot = &g->redist_base;
-		size = 0;
-		break;
-	default:
-		/*
-		 * GICv2 frames, REDIST_REGION, the ITS: KVM's -ENODEV, which
-		 * its device ioctl turns into -ENXIO.
-		 */
-		return -ENXIO;
-	}
-	if (!set)
-		return put_user(*slot, uaddr);
-	if (get_user(addr, uaddr))
-		return -EFAULT;
-	/* KVM's vgic_check_iorange(): set once, 64 KiB aligned, in the IPA. */
-	if (*slot != HV_VGIC_ADDR_UNDEF)
-		return -EEXIST;
 	if (addr & (HV_VGIC_FRAME - 1))
 		return -EINVAL;
 	if (addr + size < addr)
 		return -EINVAL;
-	if (addr + size > BIT_ULL(g->vm->arch.ipa_bits) ||
-	    addr >= BIT_ULL(g->vm->arch.ipa_bits))
+	if (addr >= limit || addr + size > limit)
 		return -E2BIG;
-	*slot = addr;
 	return 0;
+}
+
+/*
+ * HV_VGIC_V3_ADDR_TYPE_REDIST_REGION (KVM's arm-vgic-v3.rst): index
+ * 11:0, flags 15:12, base 51:16, count 63:52.  One region, index 0.
+ */
+#define HV_RDIST_INDEX		GENMASK_ULL(11, 0)
+#define HV_RDIST_FLAGS		GENMASK_ULL(15, 12)
+#define HV_RDIST_BASE		GENMASK_ULL(51, 16)
+#define HV_RDIST_COUNT_SHIFT	52
+
+static int hv_vgic_region_attr(struct hv_vgic *g, u64 __user *uaddr, bool set)
+{
+	u64 val, base;
+	u32 count;
+	int r;
+
+	if (get_user(val, uaddr))
+		return -EFAULT;
+	if (!set) {
+		if ((val & HV_RDIST_INDEX) || g->redist_base == HV_VGIC_ADDR_UNDEF)
+			return -ENOENT;
+		return put_user(g->redist_base |
+				((u64)g->redist_count << HV_RDIST_COUNT_SHIFT),
+				uaddr);
+	}
+	base = val & HV_RDIST_BASE;
+	count = val >> HV_RDIST_COUNT_SHIFT;
+	if (!count || (val & HV_RDIST_FLAGS))
+		return -EINVAL;
+	/* A second region (index 1 and up) is not offered. */
+	if ((val & HV_RDIST_INDEX) || g->redist_base != HV_VGIC_ADDR_UNDEF)
+		return -EINVAL;
+	r = hv_vgic_check_range(g, base, (u64)count * HV_VGIC_V3_REDIST_SIZE);
+	if (r)
+		return r;
+	g->redist_base = base;
+	g->redist_count = count;
+	return 0;
+}
+
+static int hv_vgic_addr_attr(struct hv_vgic *g, const struct hv_device_attr *a,
+			     bool set)
+{
+	u64 __user *uaddr = u64_to_user_ptr(a->addr);
+	u64 addr, size;
+	int r;
+
+	switch (a->attr) {
+	case HV_VGIC_V3_ADDR_TYPE_DIST:
+		if (!set)
+			return put_user(g->dist_base, uaddr);
+		if (get_user(addr, uaddr))
+			return -EFAULT;
+		if (g->dist_base != HV_VGIC_ADDR_UNDEF)
+			return -EEXIST;
+		r = hv_vgic_check_range(g, addr, HV_VGIC_V3_DIST_SIZE);
+		if (!r)
+			g->dist_base = addr;
+		return r;
+	case HV_VGIC_V3_ADDR_TYPE_REDIST:
+		if (!set)
+			return put_user(g->redist_base, uaddr);
+		if (get_user(addr, uaddr))
+			return -EFAULT;
+		/* KVM: a region set already, legacy (EEXIST) or not. */
+		if (g->redist_base != HV_VGIC_ADDR_UNDEF)
+			return g->redist_count ? -EINVAL : -EEXIST;
+		/* The vCPUs so far must fit (KVM's legacy region size). */
+		size = (u64)atomic_read(&g->vm->nr_vcpus) *
+		       HV_VGIC_V3_REDIST_SIZE;
+		r = hv_vgic_check_range(g, addr, size);
+		if (!r)
+			g->redist_base = addr;
+		return r;
+	case HV_VGIC_V3_ADDR_TYPE_REDIST_REGION:
+		return hv_vgic_region_attr(g, uaddr, set);
+	default:
+		/*
+		 * GICv2 frames, the ITS: KVM's -ENODEV, which its device
+		 * ioctl turns into -ENXIO.
+		 */
+		return -ENXIO;
+	}
+}
+
+/* The vCPU whose MPIDR affinity is @mpidr (GRP_REDIST_REGS, LEVEL_INFO). */
+static struct hv_vcpu *hv_vgic_vcpu_by_mpidr(struct hv_vm *vm, u32 mpidr,
+					     u32 *idx)
+{
+	u64 aff = ((u64)(mpidr >> 24) << 32) | (mpidr & GENMASK(23, 0));
+	struct hv_vcpu *v;
+	unsigned long i;
+
+	xa_for_each(&vm->vcpus, i, v) {
+		if (hv_vcpu_aff(v) == aff) {
+			*idx = i;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * GRP_DIST_REGS, GRP_REDIST_REGS: userspace's 32-bit accesses to the
+ * frames, as the guest's (KVM initializes the vGIC first, as here).
+ */
+static int hv_vgic_regs_attr(struct hv_vgic *g, const struct hv_device_attr *a,
+			     bool set)
+{
+	u32 __user *uaddr = u64_to_user_ptr(a->addr);
+	u32 off = a->attr & HV_DEV_ARM_VGIC_OFFSET_MASK;
+	u32 mpidr = (a->attr & HV_DEV_ARM_VGIC_V3_MPIDR_MASK) >>
+		    HV_DEV_ARM_VGIC_V3_MPIDR_SHIFT;
+	struct hv_vcpu *vcpu = NULL;
+	u32 val32, idx = 0;
+	u64 val = 0;
+	int r;
+
+	r = hv_vgic_init_locked(g);
+	if (r)
+		return r;
+	if (off & 3)
+		return -EINVAL;
+	if (a->group == HV_DEV_ARM_VGIC_GRP_REDIST_REGS) {
+		vcpu = hv_vgic_vcpu_by_mpidr(g->vm, mpidr, &idx);
+		if (!vcpu)
+			return -EINVAL;
+		if (off >= HV_VGIC_V3_REDIST_SIZE)
+			return -ENXIO;
+	} else if (off >= HV_VGIC_V3_DIST_SIZE) {
+		return -ENXIO;
+	}
+	if (set) {
+		if (get_user(val32, uaddr))
+			return -EFAULT;
+		val = val32;
+	}
+	if (vcpu)
+		hv_vgic_redist_access(g, vcpu, idx, off, 4, &val, set);
+	else
+		hv_vgic_dist_access(g, off, 4, &val, set);
+	return set ? 0 : put_user((u32)val, uaddr);
+}
+
+/*
+ * GRP_LEVEL_INFO, VGIC_LEVEL_INFO_LINE_LEVEL: the input levels of the 32
+ * level-triggered interrupts from the INTID in bits 9:0, as userspace
+ * drives them (edge-triggered ones read 0 and ignore writes).
+ */
+static int hv_vgic_level_attr(struct hv_vgic *g, const struct hv_device_attr *a,
+			      bool set)
+{
+	u32 __user *uaddr = u64_to_user_ptr(a->addr);
+	u32 mpidr = (a->attr & HV_DEV_ARM_VGIC_V3_MPIDR_MASK) >>
+		    HV_DEV_ARM_VGIC_V3_MPIDR_SHIFT;
+	u32 info = (a->attr & HV_DEV_ARM_VGIC_LINE_LEVEL_INFO_MASK) >>
+		   HV_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT;
+	u32 intid = a->attr & HV_DEV_ARM_VGIC_LINE_LEVEL_INTID_MASK;
+	struct hv_vcpu *vcpu;
+	u32 val = 0, i, idx;
+	int r;
+
+	if (info != HV_VGIC_LEVEL_INFO_LINE_LEVEL || (intid & 31))
+		return -EINVAL;
+	r = hv_vgic_init_locked(g);
+	if (r)
+		return r;
+	vcpu = hv_vgic_vcpu_by_mpidr(g->vm, mpidr, &idx);
+	if (!vcpu)
+		return -EINVAL;
+	if (set && get_user(val, uaddr))
+		return -EFAULT;
+	for (i = 0; i < 32; i++) {
+		struct hv_vgic_irq *irq;
+		bool level;
+
+		spin_lock_irq(&g->lock);
+		irq = hv_vgic_irq(g, vcpu, intid + i);
+		if (!irq || irq->edge) {
+			spin_unlock_irq(&g->lock);
+			continue;
+		}
+		level = irq->line;
+		spin_unlock_irq(&g->lock);
+		if (!set) {
+			val |= (u32)level << i;
+			continue;
+		}
+		hv_vgic_set_line(g, intid + i < HV_VGIC_NR_PRIVATE ? vcpu : NULL,
+				 intid + i, HV_USERSPACE_IRQ_SOURCE_ID,
+				 val & BIT(i));
+	}
+	return set ? 0 : put_user(val, uaddr);
 }
 
 static int hv_vgic_attr(struct hv_vgic *g, const struct hv_device_attr *a,
@@ -749,6 +922,13 @@ static int hv_vgic_attr(struct hv_vgic *g, const struct hv_device_attr *a,
 			break;
 		r = hv_vgic_init_locked(g);
 		break;
+	case HV_DEV_ARM_VGIC_GRP_DIST_REGS:
+	case HV_DEV_ARM_VGIC_GRP_REDIST_REGS:
+		r = hv_vgic_regs_attr(g, a, set);
+		break;
+	case HV_DEV_ARM_VGIC_GRP_LEVEL_INFO:
+		r = hv_vgic_level_attr(g, a, set);
+		break;
 	default:
 		/* Register save/restore groups are not offered. */
 		r = -ENXIO;
@@ -763,8 +943,12 @@ static int hv_vgic_has_attr(const struct hv_device_attr *a)
 	switch (a->group) {
 	case HV_DEV_ARM_VGIC_GRP_ADDR:
 		return a->attr == HV_VGIC_V3_ADDR_TYPE_DIST ||
-		       a->attr == HV_VGIC_V3_ADDR_TYPE_REDIST ? 0 : -ENXIO;
+		       a->attr == HV_VGIC_V3_ADDR_TYPE_REDIST ||
+		       a->attr == HV_VGIC_V3_ADDR_TYPE_REDIST_REGION ? 0 : -ENXIO;
 	case HV_DEV_ARM_VGIC_GRP_NR_IRQS:
+	case HV_DEV_ARM_VGIC_GRP_DIST_REGS:
+	case HV_DEV_ARM_VGIC_GRP_REDIST_REGS:
+	case HV_DEV_ARM_VGIC_GRP_LEVEL_INFO:
 		return 0;
 	case HV_DEV_ARM_VGIC_GRP_CTRL:
 		return a->attr == HV_DEV_ARM_VGIC_CTRL_INIT ? 0 : -ENXIO;

@@ -1220,6 +1220,22 @@ bool hv_arm64_vgic_has_pending(struct hv_vcpu *vcpu)
 	return found;
 }
 
+/* Another interrupt than @best (not yet in a list register) wants one. */
+static bool hv_vgic_more(struct hv_vgic *g, struct hv_vcpu *vcpu, u32 idx,
+			 struct hv_vgic_irq *best)
+{
+	u32 i, n = HV_VGIC_NR_PRIVATE + g->nr_spis;
+
+	for (i = 0; i < n; i++) {
+		struct hv_vgic_irq *irq = hv_vgic_iter(g, vcpu, i);
+
+		if (irq != best && !irq->in_lr && hv_vgic_wants_lr(g, irq) &&
+		    hv_vgic_targets(irq, i, vcpu, idx))
+			return true;
+	}
+	return false;
+}
+
 /**
  * hv_arm64_vgic_flush - fill the list registers for the next entry
  * @vcpu: the vCPU, interrupts off, just before the entry.
@@ -1237,6 +1253,7 @@ bool hv_arm64_vgic_flush(struct hv_vcpu *vcpu, unsigned int nr_lrs)
 	struct hv_vgic_cpu *c = &vcpu->arch.vgic;
 	u32 i, n, idx = vcpu->arch.vgic_idx;
 	unsigned int used = 0;
+	bool more = false;
 
 	c->nr_lr = 0;
 	if (!g || !READ_ONCE(g->mapped))
@@ -1270,6 +1287,8 @@ bool hv_arm64_vgic_flush(struct hv_vcpu *vcpu, unsigned int nr_lrs)
 		}
 		if (!best)
 			break;
+		if (used == nr_lrs - 1)
+			more = hv_vgic_more(g, vcpu, idx, best);
 		pending = hv_vgic_pending(best) && best->enabled &&
 			  hv_vgic_group_on(g, best);
 		hw = best_id == HV_VTIMER_PPI || best_id == HV_PTIMER_PPI;
@@ -1299,10 +1318,47 @@ bool hv_arm64_vgic_flush(struct hv_vcpu *vcpu, unsigned int nr_lrs)
 		used++;
 	}
 	c->nr_lr = used;
+	/*
+	 * More than fits: exit when the list registers run empty (UIE), and
+	 * when the guest deactivates an interrupt that has none (LRENPIE:
+	 * EOIcount, taken back by the sync), IHI 0069H 6.4.2.
+	 */
+	c->hcr = HV_ICH_HCR_EN | (more ? HV_ICH_HCR_UIE : 0) |
+		 HV_ICH_HCR_LRENPIE;
 	spin_unlock(&g->lock);
 	return true;
 }
 EXPORT_SYMBOL_GPL(hv_arm64_vgic_flush);
+
+/*
+ * The guest deactivated @count interrupts that had no list register
+ * (ICH_HCR_EL2.EOIcount, IHI 0069H 12.4.4): which ones the hardware does
+ * not say.  Deactivate as many of the vCPU's active interrupts outside
+ * the list registers, highest priority first, the order in which a
+ * guest completes nested interrupts.  hv_vgic.lock held.
+ */
+static void hv_vgic_eoicount(struct hv_vgic *g, struct hv_vcpu *vcpu,
+			     unsigned int count)
+{
+	u32 i, n = HV_VGIC_NR_PRIVATE + g->nr_spis;
+	u32 idx = vcpu->arch.vgic_idx;
+
+	while (count--) {
+		struct hv_vgic_irq *best = NULL;
+
+		for (i = 0; i < n; i++) {
+			struct hv_vgic_irq *irq = hv_vgic_iter(g, vcpu, i);
+
+			if (irq->active && !irq->in_lr &&
+			    hv_vgic_targets(irq, i, vcpu, idx) &&
+			    (!best || irq->priority < best->priority))
+				best = irq;
+		}
+		if (!best)
+			return;
+		best->active = 0;
+	}
+}
 
 /**
  * hv_arm64_vgic_sync - take back the list registers after an exit
@@ -1320,9 +1376,11 @@ void hv_arm64_vgic_sync(struct hv_vcpu *vcpu)
 	u32 acked[HV_VGIC_MAX_LRS];
 	unsigned int i, nr_acked = 0;
 
-	if (!g || !c->nr_lr)
+	if (!g || (!c->nr_lr && !HV_ICH_HCR_EOICOUNT(c->hcr)))
 		return;
 	spin_lock_irq(&g->lock);
+	/* Before the list registers' interrupts leave them (in_lr). */
+	hv_vgic_eoicount(g, vcpu, HV_ICH_HCR_EOICOUNT(c->hcr));
 	for (i = 0; i < c->nr_lr; i++) {
 		u32 intid = c->lr_intid[i];
 		struct hv_vgic_irq *irq = hv_vgic_irq(g, vcpu, intid);
@@ -1342,6 +1400,7 @@ void hv_arm64_vgic_sync(struct hv_vcpu *vcpu)
 			acked[nr_acked++] = intid - HV_VGIC_NR_PRIVATE;
 	}
 	c->nr_lr = 0;
+	c->hcr = 0;
 	spin_unlock_irq(&g->lock);
 	for (i = 0; i < nr_acked; i++)
 		hv_notify_acked_irq(vcpu->vm, 0, acked[i]);

@@ -220,7 +220,9 @@ static void vhe_apr_write(unsigned int n, const u32 *ap0r, const u32 *ap1r)
 
 /*
  * The virtual CPU interface (IHI 0069H 12.4): the list registers the
- * vGIC filled, the guest's VMCR and active priorities, and En.  KVM
+ * vGIC filled, the guest's VMCR and active priorities, and ICH_HCR_EL2
+ * (En, and the maintenance interrupts the flush asked for: their
+ * handler is KVM's, which does nothing; the exit is the point).  KVM
  * loads the same registers for its own guests and clears ICH_HCR_EL2
  * after them, so each hypervisor finds the interface off.
  */
@@ -234,7 +236,7 @@ static void vhe_vgic_load(struct hv_vcpu *vcpu)
 	for (i = 0; i < vhe_nr_aprs; i++)
 		vhe_apr_write(i, c->ap0r, c->ap1r);
 	write_sysreg_s(c->vmcr, SYS_ICH_VMCR_EL2);
-	write_sysreg_s(ICH_HCR_EN, SYS_ICH_HCR_EL2);
+	write_sysreg_s(c->hcr, SYS_ICH_HCR_EL2);
 }
 
 static void vhe_vgic_save(struct hv_vcpu *vcpu)
@@ -247,6 +249,7 @@ static void vhe_vgic_save(struct hv_vcpu *vcpu)
 	for (i = 0; i < vhe_nr_aprs; i++)
 		vhe_apr_read(i, c->ap0r, c->ap1r);
 	c->vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
+	c->hcr = read_sysreg_s(SYS_ICH_HCR_EL2);
 	write_sysreg_s(0, SYS_ICH_HCR_EL2);
 }
 

@@ -70,6 +70,8 @@ struct hv_vgic_irq {
  * @vmcr:	ICH_VMCR_EL2: the guest's view of its CPU interface.
  * @ap0r:	ICH_AP0R<n>_EL2: active priorities, group 0.
  * @ap1r:	ICH_AP1R<n>_EL2: active priorities, group 1.
+ * @hcr:	ICH_HCR_EL2: as loaded (UIE, LRENPIE chosen by the flush),
+ *		and as read back (EOIcount) at the exit.
  */
 struct hv_vgic_cpu {
 	struct hv_vgic_irq irqs[HV_VGIC_NR_PRIVATE];
@@ -80,6 +82,7 @@ struct hv_vgic_cpu {
 	u32 vmcr;
 	u32 ap0r[4];
 	u32 ap1r[4];
+	u32 hcr;
 };
 
 /*
@@ -268,6 +271,11 @@ int hv_arm64_handle_sysreg(struct hv_vcpu *vcpu, u64 esr);
  * after the exit, with the list registers read back, interrupts on.
  */
 bool hv_arm64_vgic_flush(struct hv_vcpu *vcpu, unsigned int nr_lrs);
+/* ICH_HCR_EL2 bits the flush may add to En (IHI 0069H 12.4.4). */
+#define HV_ICH_HCR_EN		BIT(0)
+#define HV_ICH_HCR_UIE		BIT(1)
+#define HV_ICH_HCR_LRENPIE	BIT(2)
+#define HV_ICH_HCR_EOICOUNT(h)	(((h) >> 27) & 0x1f)
 void hv_arm64_vgic_sync(struct hv_vcpu *vcpu);
 /* Inside hv.ko. */
 int hv_arm64_vgic_pre_run(struct hv_vcpu *vcpu);

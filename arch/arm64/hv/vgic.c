@@ -119,12 +119,15 @@ struct hv_vgic {
 static void hv_vgic_irq_reset(struct hv_vgic_irq *irq, u32 intid)
 {
 	memset(irq, 0, sizeof(*irq));
-	/* KVM's GICv3 model: everything group 1; SGIs edge and enabled. */
+	/*
+	 * KVM's GICv3 model: everything group 1; SGIs edge and enabled,
+	 * PPIs level, SPIs edge (GICD_ICFGR's reset is IMPLEMENTATION
+	 * DEFINED, IHI 0069H 12.9.9).
+	 */
 	irq->group = 1;
-	if (intid < 16) {
-		irq->edge = 1;
+	if (intid < 16)
 		irq->enabled = 1;
-	}
+	irq->edge = intid < 16 || intid >= HV_VGIC_NR_PRIVATE;
 }
 
 /* The interrupt @intid as seen from @vcpu (NULL: SPIs only), or NULL. */
@@ -422,7 +425,8 @@ static void hv_vgic_redist_access(struct hv_vgic *g, struct hv_vcpu *vcpu,
 			  MPIDR_AFFINITY_LEVEL(mpidr, 0);
 		u64 typer = (aff << 32) | ((u64)idx << 8);
 
-		if (idx == g->nr_redists - 1)
+		/* No vCPU comes after the init: the last one is last. */
+		if (idx == atomic_read(&vcpu->vm->nr_vcpus) - 1)
 			typer |= GICR_TYPER_LAST;
 		*val = hv_vgic_half(typer, off, len);
 		return;

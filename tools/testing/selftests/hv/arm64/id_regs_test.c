@@ -5,6 +5,7 @@
  * PMU, nested virtualization) read as absent, as on KVM without the
  * corresponding vCPU features, while what the guest does get (FP/SIMD,
  * the GICv3 system registers, 4 KiB pages) is still there.
+ * ONE_REG reads the same values and writes back only those.
  * With HV_DEV=/dev/kvm the same program runs against Linux's KVM.
  */
 #include "kselftest_harness.h"
@@ -12,6 +13,7 @@
 #include "arm64/processor.h"
 
 #define FIELD(v, lo)	(((v) >> (lo)) & 0xf)
+#define ID_AA64PFR0	ARM64_SYS_REG(3, 0, 0, 4, 0)
 
 static void guest_code(void)
 {
@@ -38,6 +40,11 @@ TEST(hidden_features)
 	vcpu = hv_vcpu_add(vm, 0, guest_code);
 
 	vcpu_expect_ucall(vcpu, UCALL_SYNC, &uc);
+	/* ONE_REG gives what the guest reads; only that can be set. */
+	EXPECT_EQ(uc.args[0], vcpu_get_reg(vcpu, ID_AA64PFR0));
+	EXPECT_EQ(0, __vcpu_set_reg(vcpu, ID_AA64PFR0, uc.args[0]));
+	EXPECT_EQ(-EINVAL, __vcpu_set_reg(vcpu, ID_AA64PFR0,
+					  uc.args[0] ^ (1ULL << 32)));
 	pfr0 = uc.args[0];
 	pfr1 = uc.args[1];
 	isar1 = uc.args[2];

@@ -50,6 +50,7 @@ static void wait_for(u32 intid)
 static void guest_code(void)
 {
 	gic_guest_init();
+	gic_guest_set_level(LEVEL_SPI);
 	gic_guest_enable(0, LEVEL_SPI);
 	gic_guest_set_edge(EDGE_SPI);
 	gic_guest_enable(0, EDGE_SPI);

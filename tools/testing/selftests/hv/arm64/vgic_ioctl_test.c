@@ -14,7 +14,10 @@
  *     type's range or a vCPU that does not exist;
  *   - RUN with the frames not placed fails with ENXIO;
  *   - the guest reads the distributor's and redistributor's ID registers
- *     as the configuration says.
+ *     as the configuration says;
+ *   - a REDIST_REGION (one region), its errors, the frames' registers
+ *     through GRP_DIST_REGS/GRP_REDIST_REGS, line levels through
+ *     GRP_LEVEL_INFO, and the vCPU's timer interrupt attributes.
  * With HV_DEV=/dev/kvm the same program runs against Linux's KVM.
  */
 #include "kselftest_harness.h"
@@ -240,6 +243,121 @@ TEST(guest_registers)
 	vcpu_expect_ucall(vcpu, UCALL_SYNC, &uc);
 	EXPECT_EQ(0x101ULL, uc.args[0]);
 	vcpu_expect_ucall(vcpu, UCALL_DONE, NULL);
+	close(fd);
+	hv_vm_free(vm);
+}
+
+#define RDIST_REGION(base, count, index) \
+	((u64)(index) | (base) | ((u64)(count) << 52))
+
+static int regs_attr(int fd, unsigned long cmd, u32 group, u32 mpidr,
+		     u32 off, u32 *val)
+{
+	return __vgic_attr(fd, cmd, group, ((u64)mpidr << 32) | off, val);
+}
+
+TEST(region_and_registers)
+{
+	struct hv_device_attr a = { .group = HV_ARM_VCPU_TIMER_CTRL };
+	struct hv_vcpu *vcpu;
+	struct hv_vm *vm;
+	u32 val;
+	u64 r;
+	int fd, irq;
+
+	HV_REQUIRE_GUEST(return, HV_CAP_DEVICE_CTRL);
+	vm = hv_vm_create();
+	vcpu = hv_vcpu_add(vm, 0, guest_done);
+	hv_vcpu_add(vm, 1, guest_done);
+	fd = __vgic_create(vm, HV_DEV_TYPE_ARM_VGIC_V3, 0);
+	ASSERT_LE(0, fd);
+
+	ASSERT_EQ(0, set_u64_attr(fd, HV_DEV_ARM_VGIC_GRP_ADDR,
+				  HV_VGIC_V3_ADDR_TYPE_DIST, HV_GIC_DIST_GPA));
+	EXPECT_EQ(-EINVAL, set_u64_attr(fd, HV_DEV_ARM_VGIC_GRP_ADDR,
+					HV_VGIC_V3_ADDR_TYPE_REDIST_REGION,
+					RDIST_REGION(HV_GIC_REDIST_GPA, 0, 0)));
+	EXPECT_EQ(-EINVAL, set_u64_attr(fd, HV_DEV_ARM_VGIC_GRP_ADDR,
+					HV_VGIC_V3_ADDR_TYPE_REDIST_REGION,
+					RDIST_REGION(HV_GIC_REDIST_GPA, 2, 0) |
+					BIT(12)));
+	ASSERT_EQ(0, set_u64_attr(fd, HV_DEV_ARM_VGIC_GRP_ADDR,
+				  HV_VGIC_V3_ADDR_TYPE_REDIST_REGION,
+				  RDIST_REGION(HV_GIC_REDIST_GPA, 2, 0)));
+	/* No legacy base beside a region. */
+	EXPECT_EQ(-EINVAL, set_u64_attr(fd, HV_DEV_ARM_VGIC_GRP_ADDR,
+					HV_VGIC_V3_ADDR_TYPE_REDIST,
+					HV_GIC_REDIST_GPA + 0x100000));
+	r = 0;
+	ASSERT_EQ(0, get_u64_attr(fd, HV_DEV_ARM_VGIC_GRP_ADDR,
+				  HV_VGIC_V3_ADDR_TYPE_REDIST_REGION, &r));
+	EXPECT_EQ(RDIST_REGION(HV_GIC_REDIST_GPA, 2, 0), r);
+	r = 1;
+	EXPECT_EQ(-ENOENT, get_u64_attr(fd, HV_DEV_ARM_VGIC_GRP_ADDR,
+					HV_VGIC_V3_ADDR_TYPE_REDIST_REGION, &r));
+	ASSERT_EQ(0, set_nr_irqs(fd, 64));
+	ASSERT_EQ(0, __vgic_attr(fd, HV_SET_DEVICE_ATTR,
+				 HV_DEV_ARM_VGIC_GRP_CTRL,
+				 HV_DEV_ARM_VGIC_CTRL_INIT, NULL));
+
+	/* The distributor: enable SPI 40, read it back; TYPER. */
+	val = BIT(8);
+	EXPECT_EQ(0, regs_attr(fd, HV_SET_DEVICE_ATTR,
+			       HV_DEV_ARM_VGIC_GRP_DIST_REGS, 0,
+			       GICD_ISENABLER(1), &val));
+	val = 0;
+	EXPECT_EQ(0, regs_attr(fd, HV_GET_DEVICE_ATTR,
+			       HV_DEV_ARM_VGIC_GRP_DIST_REGS, 0,
+			       GICD_ISENABLER(1), &val));
+	EXPECT_EQ(BIT(8), val);
+	EXPECT_EQ(0, regs_attr(fd, HV_GET_DEVICE_ATTR,
+			       HV_DEV_ARM_VGIC_GRP_DIST_REGS, 0, GICD_TYPER,
+			       &val));
+	EXPECT_EQ(1, val & 0x1f);
+	/* vCPU 1's redistributor: the last one, processor 1; its PPIs. */
+	EXPECT_EQ(0, regs_attr(fd, HV_GET_DEVICE_ATTR,
+			       HV_DEV_ARM_VGIC_GRP_REDIST_REGS, 1, GICR_TYPER,
+			       &val));
+	EXPECT_EQ((1U << 8) | BIT(4), val & 0xffff10);
+	val = BIT(27);
+	EXPECT_EQ(0, regs_attr(fd, HV_SET_DEVICE_ATTR,
+			       HV_DEV_ARM_VGIC_GRP_REDIST_REGS, 1,
+			       GICR_ISENABLER0, &val));
+	EXPECT_EQ(0, regs_attr(fd, HV_GET_DEVICE_ATTR,
+			       HV_DEV_ARM_VGIC_GRP_REDIST_REGS, 1,
+			       GICR_ISENABLER0, &val));
+	EXPECT_EQ(0xffffU | BIT(27), val);
+	EXPECT_EQ(-EINVAL, regs_attr(fd, HV_GET_DEVICE_ATTR,
+				     HV_DEV_ARM_VGIC_GRP_REDIST_REGS, 5,
+				     GICR_TYPER, &val));
+
+	/* Line level of SPI 40, made level-triggered (SPIs reset to edge). */
+	val = 0;
+	EXPECT_EQ(0, regs_attr(fd, HV_SET_DEVICE_ATTR,
+			       HV_DEV_ARM_VGIC_GRP_DIST_REGS, 0, GICD_ICFGR(2),
+			       &val));
+	val = BIT(8);
+	EXPECT_EQ(0, __vgic_attr(fd, HV_SET_DEVICE_ATTR,
+				 HV_DEV_ARM_VGIC_GRP_LEVEL_INFO, 32, &val));
+	val = 0;
+	EXPECT_EQ(0, __vgic_attr(fd, HV_GET_DEVICE_ATTR,
+				 HV_DEV_ARM_VGIC_GRP_LEVEL_INFO, 32, &val));
+	EXPECT_EQ(BIT(8), val);
+
+	/* The timers' PPIs, as vCPU attributes. */
+	a.addr = (u64)&irq;
+	a.attr = HV_ARM_VCPU_TIMER_IRQ_VTIMER;
+	EXPECT_EQ(0, __vcpu_ioctl(vcpu, HV_HAS_DEVICE_ATTR, &a));
+	EXPECT_EQ(0, __vcpu_ioctl(vcpu, HV_GET_DEVICE_ATTR, &a));
+	EXPECT_EQ(27, irq);
+	EXPECT_EQ(0, __vcpu_ioctl(vcpu, HV_SET_DEVICE_ATTR, &a));
+	a.attr = HV_ARM_VCPU_TIMER_IRQ_PTIMER;
+	EXPECT_EQ(0, __vcpu_ioctl(vcpu, HV_GET_DEVICE_ATTR, &a));
+	EXPECT_EQ(30, irq);
+	a.attr = 7;
+	EXPECT_EQ(-ENXIO, __vcpu_ioctl(vcpu, HV_HAS_DEVICE_ATTR, &a));
+	a.group = 99;
+	EXPECT_EQ(-ENXIO, __vcpu_ioctl(vcpu, HV_HAS_DEVICE_ATTR, &a));
 	close(fd);
 	hv_vm_free(vm);
 }

@@ -60,6 +60,14 @@ static inline void gic_guest_set_edge(u32 intid)
 	writel(readl(reg) | (2U << (2 * (intid % 16))), reg);
 }
 
+/* Guest: make SPI @intid level-sensitive. */
+static inline void gic_guest_set_level(u32 intid)
+{
+	u64 reg = HV_GIC_DIST_GPA + GICD_ICFGR(intid / 16);
+
+	writel(readl(reg) & ~(2U << (2 * (intid % 16))), reg);
+}
+
 static inline u32 gic_guest_ack(void)
 {
 	u32 iar = read_sysreg_s(SYS_ICC_IAR1_EL1);

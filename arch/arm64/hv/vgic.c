@@ -1308,6 +1308,16 @@ bool hv_arm64_vgic_flush(struct hv_vcpu *vcpu, unsigned int nr_lrs)
 			 */
 			lr |= ICH_LR_HW | ((u64)best_id << ICH_LR_PHYS_ID_SHIFT);
 			lr |= best->active ? ICH_LR_ACTIVE : ICH_LR_PENDING;
+		} else if (!best->edge && best_id >= HV_VGIC_NR_PRIVATE) {
+			/*
+			 * A level-triggered SPI: its deactivation makes the
+			 * guest exit (the EOI bit's maintenance interrupt),
+			 * so the ack notifiers (irqfd resampling) run and the
+			 * line is looked at again before it can be pending
+			 * anew: active or pending here, not both.
+			 */
+			lr |= ICH_LR_EOI;
+			lr |= best->active ? ICH_LR_ACTIVE : ICH_LR_PENDING;
 		} else {
 			if (pending)
 				lr |= ICH_LR_PENDING;

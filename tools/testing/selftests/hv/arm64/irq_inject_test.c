@@ -7,6 +7,8 @@
  *   - an irqfd on GSI 3 (KVM's default routing: SPI 35) delivers when
  *     its eventfd is written;
  *   - an SGI the guest sends itself through ICC_SGI1R_EL1;
+ *   - a resampling irqfd holds a level-triggered SPI until the guest
+ *     deactivates it, then signals its resamplefd once;
  *   - two vCPUs in their own threads: an SGI from vCPU 0 to vCPU 1, an
  *     SPI routed to vCPU 1 by GICD_IROUTER (and not seen by vCPU 0), and
  *     both vCPUs taking their own virtual timer's interrupts from WFI.
@@ -144,6 +146,63 @@ TEST(inject)
 
 	irqfd.flags = HV_IRQFD_FLAG_DEASSIGN;
 	EXPECT_EQ(0, __vm_ioctl(vm, HV_IRQFD, &irqfd));
+	close(efd);
+	close(fd);
+	hv_vm_free(vm);
+}
+
+#define RESAMPLE_GSI	13
+#define RESAMPLE_SPI	(32 + RESAMPLE_GSI)
+
+static void guest_resample(void)
+{
+	gic_guest_init();
+	gic_guest_set_level(RESAMPLE_SPI);
+	gic_guest_enable(0, RESAMPLE_SPI);
+	local_irq_enable();
+	GUEST_SYNC_ARGS(0, RESAMPLE_SPI, 0, 0);
+	wait_for(RESAMPLE_SPI);
+	/* Deactivated in the handler; this exit shows it to the host. */
+	GUEST_SYNC_ARGS(2, RESAMPLE_SPI, 0, 0);
+	GUEST_ASSERT_EQ(READ_ONCE(got[RESAMPLE_SPI]), 1);
+	GUEST_DONE();
+}
+
+TEST(resample_irqfd)
+{
+	struct hv_irqfd irqfd = {
+		.gsi = RESAMPLE_GSI, .flags = HV_IRQFD_FLAG_RESAMPLE,
+	};
+	struct hv_vcpu *vcpu;
+	struct ucall uc;
+	struct hv_vm *vm;
+	u64 one = 1, n = 0;
+	int fd, efd, rfd;
+
+	HV_REQUIRE_GUEST(return, HV_CAP_DEVICE_CTRL, HV_CAP_IRQFD_RESAMPLE);
+	vm = hv_vm_create();
+	vcpu = hv_vcpu_add(vm, 0, guest_resample);
+	vm_install_exception_handler(vm, HV_VEC_IRQ_EL1H, guest_irq);
+	fd = vgic_v3_setup(vm, 64);
+	efd = eventfd(0, EFD_CLOEXEC);
+	rfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	ASSERT_LE(0, rfd);
+	irqfd.fd = efd;
+	irqfd.resamplefd = rfd;
+	ASSERT_EQ(0, __vm_ioctl(vm, HV_IRQFD, &irqfd));
+
+	expect_ready(_metadata, vcpu, RESAMPLE_SPI);
+	ASSERT_EQ(8, write(efd, &one, sizeof(one)));
+	expect_irq(_metadata, vcpu, RESAMPLE_SPI);
+	/* Taken, not deactivated yet: no resample. */
+	EXPECT_EQ(-1, read(rfd, &n, sizeof(n)));
+	vcpu_expect_ucall(vcpu, UCALL_SYNC, &uc);
+	ASSERT_EQ(2, uc.args[0]);
+	EXPECT_EQ(8, read(rfd, &n, sizeof(n)));
+	EXPECT_EQ(1, n);
+	vcpu_expect_ucall(vcpu, UCALL_DONE, NULL);
+	close(rfd);
 	close(efd);
 	close(fd);
 	hv_vm_free(vm);

@@ -1260,6 +1260,7 @@ bool hv_arm64_vgic_flush(struct hv_vcpu *vcpu, unsigned int nr_lrs)
 	bool more = false;
 
 	c->nr_lr = 0;
+	c->lr_latched = 0;
 	if (!g || !READ_ONCE(g->mapped))
 		return false;
 	nr_lrs = min_t(unsigned int, nr_lrs, HV_VGIC_MAX_LRS);
@@ -1324,7 +1325,10 @@ bool hv_arm64_vgic_flush(struct hv_vcpu *vcpu, unsigned int nr_lrs)
 			if (best->active)
 				lr |= ICH_LR_ACTIVE;
 		}
-		best->latch = 0;
+		if (best->latch && (lr & ICH_LR_PENDING))
+			c->lr_latched |= BIT(used);
+		if (lr & ICH_LR_PENDING)
+			best->latch = 0;
 		best->in_lr = 1;
 		c->lr[used] = lr;
 		c->lr_orig[used] = lr;
@@ -1379,7 +1383,8 @@ static void hv_vgic_eoicount(struct hv_vgic *g, struct hv_vcpu *vcpu,
  * @vcpu: the vCPU; vcpu->arch.vgic.lr[] read back by the backend.
  *
  * A pending state the guest did not acknowledge goes back to the latch
- * (edge) or stays with the line (level).  A level-triggered SPI the
+ * (edge, or level made pending by ISPENDR) or stays with the line
+ * (level).  A level-triggered SPI the
  * guest acknowledged and deactivated calls the ack notifiers (irqfd
  * resampling), outside hv_vgic.lock.
  */
@@ -1404,7 +1409,9 @@ void hv_arm64_vgic_sync(struct hv_vcpu *vcpu)
 			continue;
 		irq->in_lr = 0;
 		irq->active = !!(lr & ICH_LR_ACTIVE);
-		if ((lr & ICH_LR_PENDING) && irq->edge)
+		/* Pending still: back to the latch if it came from there. */
+		if ((lr & ICH_LR_PENDING) &&
+		    (irq->edge || (c->lr_latched & BIT(i))))
 			irq->latch = 1;
 		/* Deactivated: it was active, or pending and now gone. */
 		if (!irq->edge && !(lr & ICH_LR_ACTIVE) &&

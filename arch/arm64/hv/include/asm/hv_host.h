@@ -67,6 +67,8 @@ struct hv_vgic_irq {
  * @lr_orig:	the list registers as loaded (to see what the guest did).
  * @lr_intid:	the INTID each used list register holds.
  * @nr_lr:	list registers used at the last entry.
+ * @lr_latched:	bit n: list register n's pending state came from the
+ *		interrupt's pending latch (not only from its line).
  * @vmcr:	ICH_VMCR_EL2: the guest's view of its CPU interface.
  * @ap0r:	ICH_AP0R<n>_EL2: active priorities, group 0.
  * @ap1r:	ICH_AP1R<n>_EL2: active priorities, group 1.
@@ -79,6 +81,7 @@ struct hv_vgic_cpu {
 	u64 lr_orig[HV_VGIC_MAX_LRS];
 	u32 lr_intid[HV_VGIC_MAX_LRS];
 	u32 nr_lr;
+	u32 lr_latched;
 	u32 vmcr;
 	u32 ap0r[4];
 	u32 ap1r[4];

@@ -1140,12 +1140,29 @@ static int hv_vgic_route_set(struct hv_kernel_irq_routing_entry *e,
 			     bool line_status)
 {
 	struct hv_vgic *g = READ_ONCE(vm->arch.vgic);
+	u32 intid = e->irqchip.pin + HV_VGIC_NR_PRIVATE;
 
 	if (!g || !READ_ONCE(g->ready))
 		return -1;
-	if (hv_vgic_set_line(g, NULL, e->irqchip.pin + HV_VGIC_NR_PRIVATE,
-			     irq_source_id, level))
+	if (hv_vgic_set_line(g, NULL, intid, irq_source_id, level))
 		return -1;
+	/*
+	 * A plain irqfd raises and at once lowers its line.  On a level-
+	 * triggered SPI that pulse would usually vanish before the vCPU
+	 * looks; KVM's guests see it because KVM loads a list register in
+	 * between, so latch it (the guest's acknowledge clears it).  The
+	 * resampler's source keeps its level instead.
+	 */
+	if (level && irq_source_id == HV_USERSPACE_IRQ_SOURCE_ID) {
+		struct hv_vgic_irq *irq;
+		unsigned long flags;
+
+		spin_lock_irqsave(&g->lock, flags);
+		irq = hv_vgic_irq(g, NULL, intid);
+		if (irq)
+			irq->latch = 1;
+		spin_unlock_irqrestore(&g->lock, flags);
+	}
 	return 1;
 }
 

@@ -346,10 +346,20 @@ int hv_vm_ioctl_irq_line(struct hv_vm *vm, struct hv_irq_level __user *argp,
 
 	if (copy_from_user(&irq, argp, sizeof(irq)))
 		return -EFAULT;
+#ifdef HV_ARCH_HAS_IRQ_LINE
+	/* arm64 encodes the interrupt's type and vCPU in irq.irq. */
+	{
+		int r = hv_arch_irq_line(vm, &irq, status);
+
+		if (r)
+			return r;
+	}
+#else
 	if (!hv_arch_irqchip_in_kernel(vm))
 		return -ENXIO;
 	irq.status = hv_set_irq(vm, HV_USERSPACE_IRQ_SOURCE_ID, irq.irq,
 				irq.level, status);
+#endif
 	if (status && copy_to_user(argp, &irq, sizeof(irq)))
 		return -EFAULT;
 	return 0;

@@ -132,10 +132,21 @@ static long hv_vm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	case HV_CREATE_DEVICE: {
 		struct hv_create_device cd;
 
-		/* No device types are registered: KVM's answer for those. */
 		if (copy_from_user(&cd, argp, sizeof(cd)))
 			return -EFAULT;
+#ifdef HV_ARCH_HAS_CREATE_DEVICE
+		{
+			int r = hv_arch_create_device(vm, &cd);
+
+			if (r)
+				return r;
+			/* KVM: the fd stays installed if the copy fails. */
+			return copy_to_user(argp, &cd, sizeof(cd)) ? -EFAULT : 0;
+		}
+#else
+		/* No device types are registered: KVM's answer for those. */
 		return -ENODEV;
+#endif
 	}
 	case HV_ENABLE_CAP: {
 		struct hv_enable_cap cap;

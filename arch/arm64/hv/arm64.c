@@ -12,7 +12,9 @@
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 #include <linux/hv_host.h>
+#include <asm/cpufeature.h>
 #include <asm/cputype.h>
+#include <asm/sysreg.h>
 #include <asm/esr.h>
 #include <asm/ptrace.h>
 #include <uapi/linux/psci.h>
@@ -42,6 +44,8 @@ int hv_arch_vm_init(struct hv_vm *vm, unsigned long type)
 	if (ipa < HV_ARM64_IPA_MIN || ipa > HV_ARM64_IPA_MAX)
 		return -EINVAL;
 	vm->arch.ipa_bits = ipa;
+	/* The guest's virtual count starts at 0 now, as on KVM. */
+	vm->arch.cntvoff = hv_arm64_counter();
 	return 0;
 }
 
@@ -63,6 +67,11 @@ long hv_arch_check_extension(long cap)
 		return 1;
 	case HV_CAP_ARM_VM_IPA_SIZE:
 		return HV_ARM64_IPA_MAX;
+	/* The in-kernel GICv3 and what comes with it (arch/arm64/hv/vgic.c). */
+	case HV_CAP_IRQCHIP:
+	case HV_CAP_DEVICE_CTRL:
+	case HV_CAP_ARM_IRQ_LINE_LAYOUT_2:
+		return 1;
 	default:
 		return 0;
 	}
@@ -112,6 +121,11 @@ static void hv_vcpu_reset(struct hv_vcpu *vcpu)
 
 int hv_arch_vcpu_init(struct hv_vcpu *vcpu)
 {
+	/* KVM: no vCPU after the vGIC is initialized. */
+	if (hv_arm64_vgic_ready(vcpu->vm))
+		return -EBUSY;
+	hv_arm64_vgic_vcpu_init(vcpu);
+	hv_arm64_timer_vcpu_init(vcpu);
 	vcpu->arch.target = -1;
 	spin_lock_init(&vcpu->arch.on_lock);
 	init_waitqueue_head(&vcpu->arch.wq);
@@ -121,6 +135,7 @@ int hv_arch_vcpu_init(struct hv_vcpu *vcpu)
 
 void hv_arch_vcpu_destroy(struct hv_vcpu *vcpu)
 {
+	hrtimer_cancel(&vcpu->arch.wfi_timer);
 }
 
 /* HV_ARM_VCPU_INIT: KVM's kvm_arch_vcpu_ioctl_vcpu_init() checks. */
@@ -254,13 +269,75 @@ static const struct {
 	{ HV_REG_ARM_TIMER_CTL,          HV_CNTV_CTL_EL0 },
 };
 
+/*
+ * The counters: TIMER_CNT is the guest's virtual count, and setting it
+ * moves CNTVOFF for the whole VM (KVM's update_vtimer_cntvoff()); the
+ * physical count (PTIMER_CNT, not in KVM 6.1's list) has no offset.
+ */
+static int hv_counter_reg(struct hv_vcpu *vcpu, const struct hv_one_reg *reg,
+			  bool set)
+{
+	u64 __user *uaddr = u64_to_user_ptr(reg->addr);
+	u64 val, now = hv_arm64_counter();
+
+	if (!set) {
+		if (reg->id == HV_REG_ARM_TIMER_CNT)
+			now -= READ_ONCE(vcpu->vm->arch.cntvoff);
+		return put_user(now, uaddr);
+	}
+	if (reg->id == HV_REG_ARM_PTIMER_CNT)
+		return -EINVAL;
+	if (get_user(val, uaddr))
+		return -EFAULT;
+	WRITE_ONCE(vcpu->vm->arch.cntvoff, now - val);
+	return 0;
+}
+
+static u64 hv_arm64_id_reg(u32 enc);
+
+/* An ONE_REG id of the ID space (op0 3, op1 0, CRn 0, CRm 1-7), or 0. */
+static u32 hv_id_reg_enc(u64 id)
+{
+	u32 crm = (id & HV_REG_ARM64_SYSREG_CRM_MASK) >>
+		  HV_REG_ARM64_SYSREG_CRM_SHIFT;
+	u32 op2 = (id & HV_REG_ARM64_SYSREG_OP2_MASK) >>
+		  HV_REG_ARM64_SYSREG_OP2_SHIFT;
+
+	if ((id & ~(HV_REG_ARM64_SYSREG_CRM_MASK |
+		    HV_REG_ARM64_SYSREG_OP2_MASK)) != HV_ARM64_SYS_REG(3, 0, 0, 0, 0) ||
+	    !crm)
+		return 0;
+	return sys_reg(3, 0, 0, crm, op2);
+}
+
+/*
+ * The ID registers as the guest reads them (hv_arm64_id_reg()); as KVM
+ * 6.1, only the value they have can be written back.
+ */
+static int hv_id_one_reg(struct hv_vcpu *vcpu, u32 enc, u64 __user *uaddr,
+			 bool set)
+{
+	u64 val, cur = hv_arm64_id_reg(enc);
+
+	if (!set)
+		return put_user(cur, uaddr);
+	if (get_user(val, uaddr))
+		return -EFAULT;
+	return val == cur ? 0 : -EINVAL;
+}
+
 static int hv_other_reg(struct hv_vcpu *vcpu, const struct hv_one_reg *reg,
 			bool set)
 {
 	void __user *uaddr = u64_to_user_ptr(reg->addr);
+	u32 enc = hv_id_reg_enc(reg->id);
 	u64 val;
 	int i;
 
+	if (enc)
+		return hv_id_one_reg(vcpu, enc, uaddr, set);
+	if (reg->id == HV_REG_ARM_TIMER_CNT || reg->id == HV_REG_ARM_PTIMER_CNT)
+		return hv_counter_reg(vcpu, reg, set);
 	if (reg->id == HV_REG_ARM_PSCI_VERSION) {
 		if (!set)
 			return put_user((u64)HV_PSCI_VERSION, (u64 __user *)uaddr);
@@ -310,7 +387,7 @@ static int hv_reg_list(struct hv_vcpu *vcpu, struct hv_reg_list __user *argp)
 	for (off = 0; off < HV_NR_CORE_U32; off++)
 		if (hv_core_reg_size(off))
 			count++;
-	count += 1 + ARRAY_SIZE(hv_sysreg_ids);
+	count += 2 + ARRAY_SIZE(hv_sysreg_ids);
 	if (put_user(count, &argp->n))
 		return -EFAULT;
 	if (n < count)
@@ -321,7 +398,8 @@ static int hv_reg_list(struct hv_vcpu *vcpu, struct hv_reg_list __user *argp)
 		if (size && put_user(hv_core_reg_id(off, size), out++))
 			return -EFAULT;
 	}
-	if (put_user((u64)HV_REG_ARM_PSCI_VERSION, out++))
+	if (put_user((u64)HV_REG_ARM_PSCI_VERSION, out++) ||
+	    put_user((u64)HV_REG_ARM_TIMER_CNT, out++))
 		return -EFAULT;
 	for (i = 0; i < ARRAY_SIZE(hv_sysreg_ids); i++)
 		if (put_user(hv_sysreg_ids[i].id, out++))
@@ -329,11 +407,47 @@ static int hv_reg_list(struct hv_vcpu *vcpu, struct hv_reg_list __user *argp)
 	return 0;
 }
 
+/*
+ * vCPU device attributes: the timers' PPIs (HV_ARM_VCPU_TIMER_CTRL), as
+ * KVM's kvm_arm_timer_{get,set,has}_attr().  hv keeps KVM's defaults, 27
+ * and 30: setting them to those succeeds, moving them is -EINVAL.  The
+ * PMU and PV-time groups are not offered (-ENXIO).
+ */
+static int hv_vcpu_attr(struct hv_vcpu *vcpu, unsigned int cmd,
+			const struct hv_device_attr *a)
+{
+	int __user *uaddr = u64_to_user_ptr(a->addr);
+	int irq;
+
+	if (a->group != HV_ARM_VCPU_TIMER_CTRL ||
+	    (a->attr != HV_ARM_VCPU_TIMER_IRQ_VTIMER &&
+	     a->attr != HV_ARM_VCPU_TIMER_IRQ_PTIMER))
+		return -ENXIO;
+	irq = a->attr == HV_ARM_VCPU_TIMER_IRQ_VTIMER ? HV_VTIMER_PPI :
+							 HV_PTIMER_PPI;
+	switch (cmd) {
+	case HV_HAS_DEVICE_ATTR:
+		return 0;
+	case HV_GET_DEVICE_ATTR:
+		return put_user(irq, uaddr);
+	default: {
+		int want = irq;
+
+		if (!hv_arch_irqchip_in_kernel(vcpu->vm))
+			return -EINVAL;
+		if (get_user(irq, uaddr))
+			return -EFAULT;
+		return irq == want ? 0 : -EINVAL;
+	}
+	}
+}
+
 /* vCPU ioctls of the arm64 code; unknown ones get KVM's -EINVAL. */
 long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 			unsigned long arg)
 {
 	void __user *argp = (void __user *)arg;
+	struct hv_device_attr attr;
 	struct hv_vcpu_init init;
 
 	lockdep_assert_held(&vcpu->mutex);
@@ -343,6 +457,12 @@ long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 		if (copy_from_user(&init, argp, sizeof(init)))
 			return -EFAULT;
 		return hv_vcpu_init_ioctl(vcpu, &init);
+	case HV_SET_DEVICE_ATTR:
+	case HV_GET_DEVICE_ATTR:
+	case HV_HAS_DEVICE_ATTR:
+		if (copy_from_user(&attr, argp, sizeof(attr)))
+			return -EFAULT;
+		return hv_vcpu_attr(vcpu, cmd, &attr);
 	case HV_GET_ONE_REG:
 	case HV_SET_ONE_REG:
 	case HV_GET_REG_LIST:
@@ -363,11 +483,23 @@ long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 int hv_arch_vcpu_pre_run(struct hv_vcpu *vcpu)
 {
 	/* KVM_RUN before KVM_ARM_VCPU_INIT is -ENOEXEC. */
-	return READ_ONCE(vcpu->arch.target) < 0 ? -ENOEXEC : 0;
+	if (READ_ONCE(vcpu->arch.target) < 0)
+		return -ENOEXEC;
+	if (!READ_ONCE(vcpu->vm->arch.ran)) {
+		/* Ordered with HV_CREATE_DEVICE by vm->lock. */
+		mutex_lock(&vcpu->vm->lock);
+		WRITE_ONCE(vcpu->vm->arch.ran, true);
+		mutex_unlock(&vcpu->vm->lock);
+	}
+	hv_arm64_vgic_set_idx(vcpu);
+	/* The vGIC goes on the MMIO bus at the first RUN, as KVM's. */
+	return hv_arm64_vgic_pre_run(vcpu);
 }
 
+/* A WFI does not outlive RUN: KVM has no halted state between runs. */
 void hv_arch_vcpu_post_run(struct hv_vcpu *vcpu)
 {
+	hv_arm64_unhalt(vcpu);
 }
 
 /**
@@ -665,6 +797,8 @@ int hv_arm64_wait_power_on(struct hv_vcpu *vcpu)
 	bool on;
 	int r;
 
+	/* The core's loop found the vCPU runnable: its WFI is over. */
+	hv_arm64_unhalt(vcpu);
 	for (;;) {
 		spin_lock(&a->on_lock);
 		if (a->on_pending) {
@@ -692,6 +826,144 @@ int hv_arm64_wait_power_on(struct hv_vcpu *vcpu)
 	}
 }
 EXPORT_SYMBOL_GPL(hv_arm64_wait_power_on);
+
+/* ------------------------------------------------- system registers ---- */
+
+/* ESR_EL2 ISS of a trapped MSR/MRS (EC 0x18), Arm ARM D17.2.37. */
+#define HV_SYSREG_ISS(op0, op1, crn, crm, op2) \
+	(((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | \
+	 ((crm) << 1))
+#define HV_SYSREG_ISS_MASK	HV_SYSREG_ISS(3, 7, 15, 15, 7)
+#define HV_ISS_ICC_SGI1R_EL1	HV_SYSREG_ISS(3, 0, 12, 11, 5)
+/* The ID space: op0 3, op1 0, CRn 0 (CRm and op2 vary). */
+#define HV_ISS_ID_MASK		HV_SYSREG_ISS(3, 7, 15, 0, 0)
+#define HV_ISS_ID		HV_SYSREG_ISS(3, 0, 0, 0, 0)
+
+/*
+ * The ID registers the host kernel keeps a sanitised copy of (every one
+ * a guest can meet; the rest of the ID space, op0 3 op1 0 CRn 0 CRm
+ * 1-7, is RAZ, Arm ARM D17.2 "reserved ID registers").  Reads trap with
+ * HCR_EL2.TID3 (Arm ARM D17.2.48).
+ */
+static const u32 hv_id_regs[] = {
+	SYS_ID_PFR0_EL1, SYS_ID_PFR1_EL1, SYS_ID_DFR0_EL1, SYS_ID_MMFR0_EL1,
+	SYS_ID_MMFR1_EL1, SYS_ID_MMFR2_EL1, SYS_ID_MMFR3_EL1,
+	SYS_ID_ISAR0_EL1, SYS_ID_ISAR1_EL1, SYS_ID_ISAR2_EL1,
+	SYS_ID_ISAR3_EL1, SYS_ID_ISAR4_EL1, SYS_ID_ISAR5_EL1,
+	SYS_ID_MMFR4_EL1, SYS_ID_ISAR6_EL1, SYS_MVFR0_EL1, SYS_MVFR1_EL1,
+	SYS_MVFR2_EL1, SYS_ID_PFR2_EL1, SYS_ID_DFR1_EL1, SYS_ID_MMFR5_EL1,
+	SYS_ID_AA64PFR0_EL1, SYS_ID_AA64PFR1_EL1, SYS_ID_AA64ZFR0_EL1,
+	SYS_ID_AA64SMFR0_EL1, SYS_ID_AA64DFR0_EL1, SYS_ID_AA64DFR1_EL1,
+	SYS_ID_AA64ISAR0_EL1, SYS_ID_AA64ISAR1_EL1, SYS_ID_AA64ISAR2_EL1,
+	SYS_ID_AA64MMFR0_EL1, SYS_ID_AA64MMFR1_EL1, SYS_ID_AA64MMFR2_EL1,
+};
+
+#define HV_ID_FIELD(hi, lo)	GENMASK_ULL(hi, lo)
+
+/**
+ * hv_arm64_id_reg - what the guest reads in an ID register
+ * @enc: the register's sys_reg() encoding.
+ *
+ * The host's sanitised value without what hv does not give guests
+ * (Arm ARM D17.2.64 and following for the fields): SVE and SME (their
+ * registers trap, CPTR_EL2), MTE (HCR_EL2.ATA clear), pointer
+ * authentication (HCR_EL2.API/APK clear), the activity monitors, MPAM,
+ * EL2 and secure EL2, the PMU, statistical profiling and trace (MDCR_EL2
+ * traps them, RAZ/WI), VHE, nested virtualization, LORegions (TLOR), and
+ * AArch32 at EL0 and EL1 (hv runs AArch64 only): KVM hides the same.
+ */
+static u64 hv_arm64_id_reg(u32 enc)
+{
+	unsigned int i;
+	u64 v;
+
+	for (i = 0; i < ARRAY_SIZE(hv_id_regs); i++)
+		if (hv_id_regs[i] == enc)
+			break;
+	if (i == ARRAY_SIZE(hv_id_regs))
+		return 0;
+	v = read_sanitised_ftr_reg(enc);
+	switch (enc) {
+	case SYS_ID_AA64PFR0_EL1:
+		/* AMU, MPAM, SEL2, SVE, EL2; EL1 and EL0 AArch64 only. */
+		v &= ~(HV_ID_FIELD(47, 32) | HV_ID_FIELD(11, 0));
+		v |= 0x11;
+		break;
+	case SYS_ID_AA64PFR1_EL1:
+		/* SME, MPAM_frac, MTE */
+		v &= ~(HV_ID_FIELD(27, 24) | HV_ID_FIELD(19, 16) |
+		       HV_ID_FIELD(11, 8));
+		break;
+	case SYS_ID_AA64ZFR0_EL1:
+	case SYS_ID_AA64SMFR0_EL1:
+		v = 0;
+		break;
+	case SYS_ID_AA64ISAR1_EL1:
+		/* GPI, GPA, API, APA */
+		v &= ~(HV_ID_FIELD(31, 24) | HV_ID_FIELD(11, 4));
+		break;
+	case SYS_ID_AA64ISAR2_EL1:
+		/* APA3, GPA3 */
+		v &= ~HV_ID_FIELD(15, 8);
+		break;
+	case SYS_ID_AA64DFR0_EL1:
+		/* BRBE, TraceBuffer, TraceFilt, PMSVer, PMUVer, TraceVer */
+		v &= ~(HV_ID_FIELD(55, 52) | HV_ID_FIELD(47, 40) |
+		       HV_ID_FIELD(35, 32) | HV_ID_FIELD(11, 4));
+		break;
+	case SYS_ID_AA64MMFR1_EL1:
+		/* LO, VH */
+		v &= ~(HV_ID_FIELD(19, 16) | HV_ID_FIELD(11, 8));
+		break;
+	case SYS_ID_AA64MMFR2_EL1:
+		/* NV */
+		v &= ~HV_ID_FIELD(27, 24);
+		break;
+	default:
+		break;
+	}
+	return v;
+}
+
+/**
+ * hv_arm64_handle_sysreg - a trapped MSR/MRS/SYS (EC 0x18)
+ * @vcpu: the vCPU.
+ * @esr: the syndrome: Rt in bits 9:5, direction (1: read) in bit 0.
+ *
+ * ICC_SGI1R_EL1 writes (trapped by HCR_EL2.IMO) send SGIs through the
+ * vGIC; ID register reads (HCR_EL2.TID3) see hv_arm64_id_reg().
+ * Set/way cache maintenance (TSW) is done by the CPU's own coherency
+ * under TCG and by stage-2 cache cleaning on map, so it is skipped; the
+ * debug, PMU, ACTLR and IMPDEF registers the guest cannot have read as
+ * zero and ignore writes.
+ *
+ * Return: 1.
+ */
+int hv_arm64_handle_sysreg(struct hv_vcpu *vcpu, u64 esr)
+{
+	unsigned int rt = (esr >> 5) & 0x1f;
+	u64 *regs = vcpu->arch.core.regs.regs;
+
+	vcpu->stats.msr_exits++;
+	u32 crm = (esr >> 1) & 0xf, op2 = (esr >> 17) & 7;
+
+	if ((esr & HV_SYSREG_ISS_MASK) == HV_ISS_ICC_SGI1R_EL1 && !(esr & 1)) {
+		hv_arm64_vgic_sgi(vcpu, rt == 31 ? 0 : regs[rt]);
+	} else if ((esr & HV_ISS_ID_MASK) == HV_ISS_ID && crm) {
+		/* Writes to ID registers are UNDEFINED at EL1. */
+		if (!(esr & 1)) {
+			hv_arm64_inject_undef(vcpu);
+			return 1;
+		}
+		if (rt != 31)
+			regs[rt] = hv_arm64_id_reg(sys_reg(3, 0, 0, crm, op2));
+	} else if ((esr & 1) && rt != 31) {
+		regs[rt] = 0;
+	}
+	hv_arm64_skip_instr(vcpu, esr);
+	return 1;
+}
+EXPORT_SYMBOL_GPL(hv_arm64_handle_sysreg);
 
 /* ---------------------------------------------------- guest exceptions ---- */
 
@@ -754,28 +1026,13 @@ int hv_arm64_internal_error(struct hv_vcpu *vcpu, u64 esr, u64 far)
 }
 EXPORT_SYMBOL_GPL(hv_arm64_internal_error);
 
-/*
- * No in-kernel interrupt controller on arm64 yet (no HV_CREATE_IRQCHIP):
- * routing, irqfds and MSIs are not offered, vCPUs always run (a
- * powered-off vCPU waits inside RUN itself).
- */
-bool hv_arch_irqchip_in_kernel(struct hv_vm *vm)
-{
-	return false;
-}
-
-int hv_arch_set_routing_entry(struct hv_vm *vm,
-			      struct hv_kernel_irq_routing_entry *e,
-			      const struct hv_irq_routing_entry *ue)
-{
-	return -EINVAL;
-}
-
+/* Halted in WFI with nothing pending: sleep in hv_vcpu_block(). */
 bool hv_arch_vcpu_runnable(struct hv_vcpu *vcpu)
 {
-	return true;
+	return !READ_ONCE(vcpu->arch.halted) || hv_arm64_irq_pending(vcpu);
 }
 
 void hv_arch_vm_destroy(struct hv_vm *vm)
 {
+	hv_arm64_vgic_destroy(vm);
 }

@@ -77,6 +77,10 @@ int __vhe_guest_run(struct hv_regs *core);
 /* vhe_main.c */
 extern u32 vhe_vmid_bits;
 extern u32 vhe_parange;
+extern unsigned int vhe_nr_lrs;
+extern unsigned int vhe_nr_aprs;
+extern int vhe_vtimer_irq;
+extern int vhe_ptimer_irq;
 
 /* vhe_s2.c */
 int vhe_s2_init(struct hv_vm *vm);

@@ -16,6 +16,8 @@
 
 #include <linux/idr.h>
 #include <linux/module.h>
+#include <linux/of.h>
+#include <linux/of_irq.h>
 #include <asm/cpufeature.h>
 #include <asm/virt.h>
 
@@ -23,6 +25,10 @@
 
 u32 vhe_vmid_bits;
 u32 vhe_parange;
+unsigned int vhe_nr_lrs;
+unsigned int vhe_nr_aprs;
+int vhe_vtimer_irq;
+int vhe_ptimer_irq;
 static DEFINE_IDA(vhe_vmid_ida);
 
 /* The offsets vhe_entry.S uses. */
@@ -129,6 +135,37 @@ static const struct hv_backend_ops vhe_backend_ops = {
 	.zap_gfn_range		= vhe_s2_zap,
 };
 
+/*
+ * The GICv3 virtual CPU interface (IHI 0069H 12.4.9, ICH_VTR_EL2): list
+ * registers and priority bits, which give the active-priority registers
+ * (5 bits: one each, 6: two, 7: four).  And the Linux interrupts of the
+ * EL1 timers' PPIs, from the devicetree's "arm,armv8-timer" node (its
+ * interrupts: secure, non-secure physical, virtual, hypervisor), so the
+ * world switch can hold them active (vhe_run.c).
+ */
+static void vhe_probe_gic_timer(void)
+{
+	struct device_node *np;
+	u64 vtr;
+
+	if (!cpus_have_const_cap(ARM64_HAS_SYSREG_GIC_CPUIF)) {
+		pr_info("no GICv3 system register interface: no in-kernel GIC\n");
+		return;
+	}
+	vtr = read_sysreg_s(SYS_ICH_VTR_EL2);
+	vhe_nr_lrs = min_t(unsigned int, (vtr & 0x1f) + 1, HV_VGIC_MAX_LRS);
+	vhe_nr_aprs = 1U << (((vtr & ICH_VTR_PRI_BITS_MASK) >>
+			      ICH_VTR_PRI_BITS_SHIFT) + 1 - 5);
+	np = of_find_compatible_node(NULL, NULL, "arm,armv8-timer");
+	if (np) {
+		vhe_ptimer_irq = irq_of_parse_and_map(np, 1);
+		vhe_vtimer_irq = irq_of_parse_and_map(np, 2);
+		of_node_put(np);
+	}
+	if (vhe_vtimer_irq <= 0 || vhe_ptimer_irq <= 0)
+		pr_warn("timer PPIs not found: a guest timer interrupt waits for the next exit\n");
+}
+
 static int vhe_probe(void)
 {
 	u64 mmfr0 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1);
@@ -158,6 +195,7 @@ static int vhe_probe(void)
 		return -ENODEV;
 	}
 	vhe_vmid_bits = get_vmid_bits(mmfr1);
+	vhe_probe_gic_timer();
 	return 0;
 }
 
@@ -171,8 +209,8 @@ static int __init vhe_init(void)
 	r = hv_core_register_backend(&vhe_backend_ops);
 	if (r)
 		return r;
-	pr_info("EL2 with VHE, %u-bit VMIDs, IPA up to %u bits\n",
-		vhe_vmid_bits, HV_ARM64_IPA_MAX);
+	pr_info("EL2 with VHE, %u-bit VMIDs, IPA up to %u bits, %u list registers\n",
+		vhe_vmid_bits, HV_ARM64_IPA_MAX, vhe_nr_lrs);
 	return 0;
 }
 

@@ -18,6 +18,7 @@
  */
 #define pr_fmt(fmt) "hv-arm64: " fmt
 
+#include <linux/interrupt.h>
 #include <linux/kernel.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -33,7 +34,8 @@
 /*
  * HCR_EL2 while the guest runs (Arm ARM D17.2.48): stage 2 on; physical
  * IRQ, FIQ and SError to EL2; trap SMC, WFI, set/way cache maintenance,
- * ACTLR, implementation-defined registers and LORegions; EL1 is AArch64;
+ * ACTLR, implementation-defined registers, LORegions and the ID
+ * registers (TID3: the guest sees hv_arm64_id_reg()); EL1 is AArch64;
  * broadcast maintenance inner shareable.  E2H stays set (the host's EL2
  * regime is still live), TGE is clear.  Not set: API/APK, so pointer
  * authentication instructions and key registers trap rather than touch
@@ -42,7 +44,7 @@
 #define VHE_HCR_GUEST	(HCR_VM | HCR_SWIO | HCR_PTW | HCR_FB | HCR_BSU_IS | \
 			 HCR_FMO | HCR_IMO | HCR_AMO | HCR_TSC | HCR_TWI | \
 			 HCR_TACR | HCR_TIDCP | HCR_TSW | HCR_TLOR | HCR_RW | \
-			 HCR_E2H)
+			 HCR_TID3 | HCR_E2H)
 
 /* MDCR_EL2 additions: debug, PMU and trace registers trap (RAZ/WI here). */
 #define VHE_MDCR_GUEST	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TDA | \
@@ -58,10 +60,217 @@
 				 CPACR_EL1_SMEN_EL0EN | CPACR_EL1_SMEN_EL1EN)
 #define VHE_CPTR_GUEST_SET	(CPACR_EL1_TTA | CPTR_EL2_TAM)
 
+/*
+ * CNTHCTL_EL2 with E2H set (Arm ARM D17.11.1): EL1PCTEN and EL1PCEN, so
+ * the guest reads the physical counter and uses its EL1 physical timer
+ * without trapping (KVM's kvm_timer_init_vhe() sets the same bits).
+ */
+#define VHE_CNTHCTL_GUEST	(BIT(10) | BIT(11))
+
 struct vhe_host_state {
-	u64 hcr, vttbr, vtcr, mdcr, vmpidr, cptr;
+	u64 hcr, vttbr, vtcr, mdcr, vmpidr, cptr, cntvoff, cnthctl;
 	u64 tpidr_el0, tpidrro_el0, tpidr_el1, par, csselr;
 };
+
+/* ICH_LR<n>_EL2 by number: the register is part of the instruction. */
+static u64 vhe_lr_read(unsigned int n)
+{
+	switch (n) {
+	case 0:
+		return read_sysreg_s(SYS_ICH_LR0_EL2);
+	case 1:
+		return read_sysreg_s(SYS_ICH_LR1_EL2);
+	case 2:
+		return read_sysreg_s(SYS_ICH_LR2_EL2);
+	case 3:
+		return read_sysreg_s(SYS_ICH_LR3_EL2);
+	case 4:
+		return read_sysreg_s(SYS_ICH_LR4_EL2);
+	case 5:
+		return read_sysreg_s(SYS_ICH_LR5_EL2);
+	case 6:
+		return read_sysreg_s(SYS_ICH_LR6_EL2);
+	case 7:
+		return read_sysreg_s(SYS_ICH_LR7_EL2);
+	case 8:
+		return read_sysreg_s(SYS_ICH_LR8_EL2);
+	case 9:
+		return read_sysreg_s(SYS_ICH_LR9_EL2);
+	case 10:
+		return read_sysreg_s(SYS_ICH_LR10_EL2);
+	case 11:
+		return read_sysreg_s(SYS_ICH_LR11_EL2);
+	case 12:
+		return read_sysreg_s(SYS_ICH_LR12_EL2);
+	case 13:
+		return read_sysreg_s(SYS_ICH_LR13_EL2);
+	case 14:
+		return read_sysreg_s(SYS_ICH_LR14_EL2);
+	case 15:
+		return read_sysreg_s(SYS_ICH_LR15_EL2);
+	default:
+		return 0;
+	}
+}
+
+static void vhe_lr_write(unsigned int n, u64 v)
+{
+	switch (n) {
+	case 0:
+		write_sysreg_s(v, SYS_ICH_LR0_EL2);
+		break;
+	case 1:
+		write_sysreg_s(v, SYS_ICH_LR1_EL2);
+		break;
+	case 2:
+		write_sysreg_s(v, SYS_ICH_LR2_EL2);
+		break;
+	case 3:
+		write_sysreg_s(v, SYS_ICH_LR3_EL2);
+		break;
+	case 4:
+		write_sysreg_s(v, SYS_ICH_LR4_EL2);
+		break;
+	case 5:
+		write_sysreg_s(v, SYS_ICH_LR5_EL2);
+		break;
+	case 6:
+		write_sysreg_s(v, SYS_ICH_LR6_EL2);
+		break;
+	case 7:
+		write_sysreg_s(v, SYS_ICH_LR7_EL2);
+		break;
+	case 8:
+		write_sysreg_s(v, SYS_ICH_LR8_EL2);
+		break;
+	case 9:
+		write_sysreg_s(v, SYS_ICH_LR9_EL2);
+		break;
+	case 10:
+		write_sysreg_s(v, SYS_ICH_LR10_EL2);
+		break;
+	case 11:
+		write_sysreg_s(v, SYS_ICH_LR11_EL2);
+		break;
+	case 12:
+		write_sysreg_s(v, SYS_ICH_LR12_EL2);
+		break;
+	case 13:
+		write_sysreg_s(v, SYS_ICH_LR13_EL2);
+		break;
+	case 14:
+		write_sysreg_s(v, SYS_ICH_LR14_EL2);
+		break;
+	case 15:
+		write_sysreg_s(v, SYS_ICH_LR15_EL2);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ICH_AP0R<n>_EL2 and ICH_AP1R<n>_EL2 */
+static void vhe_apr_read(unsigned int n, u32 *ap0r, u32 *ap1r)
+{
+	switch (n) {
+	case 0:
+		ap0r[0] = read_sysreg_s(SYS_ICH_AP0R0_EL2);
+		ap1r[0] = read_sysreg_s(SYS_ICH_AP1R0_EL2);
+		break;
+	case 1:
+		ap0r[1] = read_sysreg_s(SYS_ICH_AP0R1_EL2);
+		ap1r[1] = read_sysreg_s(SYS_ICH_AP1R1_EL2);
+		break;
+	case 2:
+		ap0r[2] = read_sysreg_s(SYS_ICH_AP0R2_EL2);
+		ap1r[2] = read_sysreg_s(SYS_ICH_AP1R2_EL2);
+		break;
+	case 3:
+		ap0r[3] = read_sysreg_s(SYS_ICH_AP0R3_EL2);
+		ap1r[3] = read_sysreg_s(SYS_ICH_AP1R3_EL2);
+		break;
+	default:
+		break;
+	}
+}
+
+static void vhe_apr_write(unsigned int n, const u32 *ap0r, const u32 *ap1r)
+{
+	switch (n) {
+	case 0:
+		write_sysreg_s(ap0r[0], SYS_ICH_AP0R0_EL2);
+		write_sysreg_s(ap1r[0], SYS_ICH_AP1R0_EL2);
+		break;
+	case 1:
+		write_sysreg_s(ap0r[1], SYS_ICH_AP0R1_EL2);
+		write_sysreg_s(ap1r[1], SYS_ICH_AP1R1_EL2);
+		break;
+	case 2:
+		write_sysreg_s(ap0r[2], SYS_ICH_AP0R2_EL2);
+		write_sysreg_s(ap1r[2], SYS_ICH_AP1R2_EL2);
+		break;
+	case 3:
+		write_sysreg_s(ap0r[3], SYS_ICH_AP0R3_EL2);
+		write_sysreg_s(ap1r[3], SYS_ICH_AP1R3_EL2);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * The virtual CPU interface (IHI 0069H 12.4): the list registers the
+ * vGIC filled, the guest's VMCR and active priorities, and ICH_HCR_EL2
+ * (En, and the maintenance interrupts the flush asked for: their
+ * handler is KVM's, which does nothing; the exit is the point).  KVM
+ * loads the same registers for its own guests and clears ICH_HCR_EL2
+ * after them, so each hypervisor finds the interface off.
+ */
+static void vhe_vgic_load(struct hv_vcpu *vcpu)
+{
+	struct hv_vgic_cpu *c = &vcpu->arch.vgic;
+	unsigned int i;
+
+	for (i = 0; i < vhe_nr_lrs; i++)
+		vhe_lr_write(i, i < c->nr_lr ? c->lr[i] : 0);
+	for (i = 0; i < vhe_nr_aprs; i++)
+		vhe_apr_write(i, c->ap0r, c->ap1r);
+	write_sysreg_s(c->vmcr, SYS_ICH_VMCR_EL2);
+	write_sysreg_s(c->hcr, SYS_ICH_HCR_EL2);
+}
+
+static void vhe_vgic_save(struct hv_vcpu *vcpu)
+{
+	struct hv_vgic_cpu *c = &vcpu->arch.vgic;
+	unsigned int i;
+
+	for (i = 0; i < c->nr_lr; i++)
+		c->lr[i] = vhe_lr_read(i);
+	for (i = 0; i < vhe_nr_aprs; i++)
+		vhe_apr_read(i, c->ap0r, c->ap1r);
+	c->vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
+	c->hcr = read_sysreg_s(SYS_ICH_HCR_EL2);
+	write_sysreg_s(0, SYS_ICH_HCR_EL2);
+}
+
+/*
+ * A guest timer whose line is high keeps its physical PPI active on
+ * this CPU, or the interrupt would make the guest exit again at once
+ * while the guest has not handled the virtual one; the list register's
+ * HW bit hands the deactivation to the guest (IHI 0069H 6.3.2).  With
+ * the line low the PPI is made inactive, so the timer firing makes the
+ * guest exit.  KVM does the same around its own entries, and sets the
+ * state it needs when it loads a vCPU.
+ */
+static void vhe_timer_phys_active(struct hv_vcpu *vcpu)
+{
+	if (vhe_vtimer_irq > 0)
+		irq_set_irqchip_state(vhe_vtimer_irq, IRQCHIP_STATE_ACTIVE,
+				      hv_arm64_timer_line(vcpu, false));
+	if (vhe_ptimer_irq > 0)
+		irq_set_irqchip_state(vhe_ptimer_irq, IRQCHIP_STATE_ACTIVE,
+				      hv_arm64_timer_line(vcpu, true));
+}
 
 /* Invalidate the current VMID's EL1&0 entries on this CPU; TGE clear. */
 static __always_inline void vhe_flush_vmid_local(void)
@@ -83,6 +292,8 @@ static void vhe_load_guest(struct hv_vcpu *vcpu, struct vhe_host_state *h)
 	h->mdcr = read_sysreg(mdcr_el2);
 	h->vmpidr = read_sysreg(vmpidr_el2);
 	h->cptr = read_sysreg(cpacr_el1);
+	h->cntvoff = read_sysreg(cntvoff_el2);
+	h->cnthctl = read_sysreg(cnthctl_el2);
 	h->tpidr_el0 = read_sysreg(tpidr_el0);
 	h->tpidrro_el0 = read_sysreg(tpidrro_el0);
 	h->tpidr_el1 = read_sysreg(tpidr_el1);
@@ -115,13 +326,18 @@ static void vhe_load_guest(struct hv_vcpu *vcpu, struct vhe_host_state *h)
 	write_sysreg(s[HV_TPIDRRO_EL0], tpidrro_el0);
 	write_sysreg(s[HV_CSSELR_EL1], csselr_el1);
 	write_sysreg(s[HV_MPIDR_EL1], vmpidr_el2);
+	write_sysreg(READ_ONCE(vcpu->vm->arch.cntvoff), cntvoff_el2);
+	write_sysreg(h->cnthctl | VHE_CNTHCTL_GUEST, cnthctl_el2);
 
 	write_sysreg((h->cptr & ~VHE_CPTR_GUEST_CLEAR) | VHE_CPTR_GUEST_SET,
 		     cpacr_el1);
 	write_sysreg(h->mdcr | VHE_MDCR_GUEST, mdcr_el2);
 	write_sysreg(v->vtcr, vtcr_el2);
 	write_sysreg(v->vttbr, vttbr_el2);
-	write_sysreg(VHE_HCR_GUEST, hcr_el2);
+	/* Without a vGIC, IRQ_LINE's CPU inputs (Arm ARM D1.3.6, vIRQ). */
+	write_sysreg(VHE_HCR_GUEST |
+		     (READ_ONCE(vcpu->arch.irq_line) ? HCR_VI : 0) |
+		     (READ_ONCE(vcpu->arch.fiq_line) ? HCR_VF : 0), hcr_el2);
 	isb();
 	/*
 	 * Another hypervisor (KVM) may have used this VMID on this CPU, and
@@ -152,7 +368,7 @@ static void vhe_put_guest(struct hv_vcpu *vcpu, const struct vhe_host_state *h)
 	s[HV_CNTV_CTL_EL0] = read_sysreg_s(SYS_CNTV_CTL_EL02);
 	s[HV_CNTP_CVAL_EL0] = read_sysreg_s(SYS_CNTP_CVAL_EL02);
 	s[HV_CNTP_CTL_EL0] = read_sysreg_s(SYS_CNTP_CTL_EL02);
-	/* No guest timer may interrupt the host: hv has no timer emulation. */
+	/* No guest timer may interrupt the host: hv samples them instead. */
 	write_sysreg_s(0, SYS_CNTV_CTL_EL02);
 	write_sysreg_s(0, SYS_CNTP_CTL_EL02);
 	vcpu->arch.core.elr_el1 = read_sysreg_s(SYS_ELR_EL12);
@@ -172,6 +388,8 @@ static void vhe_put_guest(struct hv_vcpu *vcpu, const struct vhe_host_state *h)
 	write_sysreg(h->mdcr, mdcr_el2);
 	write_sysreg(h->vmpidr, vmpidr_el2);
 	write_sysreg(h->cptr, cpacr_el1);
+	write_sysreg(h->cntvoff, cntvoff_el2);
+	write_sysreg(h->cnthctl, cnthctl_el2);
 	write_sysreg(h->tpidr_el0, tpidr_el0);
 	write_sysreg(h->tpidrro_el0, tpidrro_el0);
 	write_sysreg(h->tpidr_el1, tpidr_el1);
@@ -180,35 +398,11 @@ static void vhe_put_guest(struct hv_vcpu *vcpu, const struct vhe_host_state *h)
 	isb();
 }
 
-/*
- * A trapped MSR/MRS/SYS (EC 0x18): set/way cache maintenance (TSW) is
- * done by the CPU's own coherency under TCG and by stage-2 cache cleaning
- * on map, so it is skipped; the debug, PMU, ACTLR and IMPDEF registers
- * the guest cannot have read as zero and ignore writes (Arm ARM D17.2.37
- * for the ISS: Rt in bits 9:5, direction in bit 0).
- */
-static int vhe_handle_sysreg(struct hv_vcpu *vcpu, u64 esr)
-{
-	unsigned int rt = (esr >> 5) & 0x1f;
-
-	vcpu->stats.msr_exits++;
-	if ((esr & 1) && rt != 31)
-		vcpu->arch.core.regs.regs[rt] = 0;
-	hv_arm64_skip_instr(vcpu, esr);
-	return 1;
-}
-
 static int vhe_handle_sync(struct hv_vcpu *vcpu, u64 esr, u64 far, u64 hpfar)
 {
 	switch (ESR_ELx_EC(esr)) {
 	case ESR_ELx_EC_WFx:
-		/*
-		 * WFI/WFE: no interrupt can come from hv (no irqchip yet),
-		 * so step over it and give the CPU away if anyone wants it.
-		 */
-		vcpu->stats.halt_exits++;
-		hv_arm64_skip_instr(vcpu, esr);
-		return 1;
+		return hv_arm64_handle_wfx(vcpu, esr);
 	case ESR_ELx_EC_HVC64:
 		/* The PC is already past the HVC. */
 		if (esr & ESR_ELx_xVC_IMM_MASK) {
@@ -225,7 +419,7 @@ static int vhe_handle_sync(struct hv_vcpu *vcpu, u64 esr, u64 far, u64 hpfar)
 		}
 		return hv_arm64_handle_hvc(vcpu);
 	case ESR_ELx_EC_SYS64:
-		return vhe_handle_sysreg(vcpu, esr);
+		return hv_arm64_handle_sysreg(vcpu, esr);
 	case ESR_ELx_EC_DABT_LOW:
 	case ESR_ELx_EC_IABT_LOW:
 		return vhe_s2_fault(vcpu, esr, far, hpfar);
@@ -248,6 +442,7 @@ int vhe_vcpu_run(struct hv_vcpu *vcpu)
 {
 	struct vhe_host_state host;
 	u64 esr, far, hpfar;
+	bool vgic;
 	int code, r;
 
 	r = hv_arm64_wait_power_on(vcpu);
@@ -274,13 +469,19 @@ int vhe_vcpu_run(struct hv_vcpu *vcpu)
 		return 1;
 	}
 
+	vgic = hv_arm64_vgic_flush(vcpu, vhe_nr_lrs);
+	vhe_timer_phys_active(vcpu);
 	vhe_load_guest(vcpu, &host);
+	if (vgic)
+		vhe_vgic_load(vcpu);
 	hv_guest_enter_irqoff();
 	code = __vhe_guest_run(&vcpu->arch.core);
 	hv_guest_exit_irqoff();
 	esr = read_sysreg(esr_el2);
 	far = read_sysreg(far_el2);
 	hpfar = read_sysreg(hpfar_el2);
+	if (vgic)
+		vhe_vgic_save(vcpu);
 	vhe_put_guest(vcpu, &host);
 	WRITE_ONCE(vcpu->mode, HV_OUTSIDE_GUEST_MODE);
 	/* Take the interrupt that made the guest exit, still as guest time. */
@@ -289,6 +490,8 @@ int vhe_vcpu_run(struct hv_vcpu *vcpu)
 	hv_guest_timing_exit_irqoff();
 	local_irq_enable();
 	kernel_neon_end();
+	if (vgic)
+		hv_arm64_vgic_sync(vcpu);
 
 	switch (code) {
 	case VHE_EXIT_SYNC:

@@ -7,6 +7,7 @@
 #ifndef _ASM_ARM64_HV_HOST_H
 #define _ASM_ARM64_HV_HOST_H
 
+#include <linux/hrtimer.h>
 #include <linux/signal_types.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -19,6 +20,73 @@ struct hv_vm;
 /* GSI routing's irqchip table (<linux/hv_irq.h>): one GIC, as KVM. */
 #define HV_NR_IRQCHIPS		1
 #define HV_IRQCHIP_NUM_PINS	988
+
+/* The vGIC's list registers hv uses at most (ICH_VTR_EL2.ListRegs + 1). */
+#define HV_VGIC_MAX_LRS		16
+/* SGIs and PPIs: INTIDs 0-31, banked per vCPU (IHI 0069 2.2). */
+#define HV_VGIC_NR_PRIVATE	32
+/* The timers' PPIs, as KVM's defaults (the Arm BSA's numbers). */
+#define HV_VTIMER_PPI		27
+#define HV_PTIMER_PPI		30
+
+/**
+ * struct hv_vgic_irq - one interrupt of the emulated GICv3
+ * @route:	SPIs: GICD_IROUTER's affinity and IRM bits.
+ * @priority:	GICD/GICR_IPRIORITYR byte.
+ * @group:	group 1 (GICD/GICR_IGROUPR); group 0 otherwise.
+ * @enabled:	GICD/GICR_ISENABLER.
+ * @edge:	edge-triggered (GICD/GICR_ICFGR); level otherwise.
+ * @latch:	the pending latch: an edge, a write to ISPENDR, or the
+ *		pending state a list register handed back.
+ * @sources:	sources driving the line high: bit HV_*_IRQ_SOURCE_ID, and
+ *		bit 7 for a timer.
+ * @line:	the input level: @sources is not 0.
+ * @active:	active (GICD/GICR_ISACTIVER, or a list register's state).
+ * @in_lr:	in one of its vCPU's list registers since the last entry.
+ *
+ * All fields under hv_vgic.lock.
+ */
+struct hv_vgic_irq {
+	u64 route;
+	u8 priority;
+	u8 sources;
+	u8 group:1;
+	u8 enabled:1;
+	u8 edge:1;
+	u8 latch:1;
+	u8 line:1;
+	u8 active:1;
+	u8 in_lr:1;
+};
+
+/**
+ * struct hv_vgic_cpu - a vCPU's part of the vGIC
+ * @irqs:	its SGIs and PPIs (redistributor state).
+ * @lr:		the list registers as loaded at the last entry and read
+ *		back at the exit.
+ * @lr_orig:	the list registers as loaded (to see what the guest did).
+ * @lr_intid:	the INTID each used list register holds.
+ * @nr_lr:	list registers used at the last entry.
+ * @lr_latched:	bit n: list register n's pending state came from the
+ *		interrupt's pending latch (not only from its line).
+ * @vmcr:	ICH_VMCR_EL2: the guest's view of its CPU interface.
+ * @ap0r:	ICH_AP0R<n>_EL2: active priorities, group 0.
+ * @ap1r:	ICH_AP1R<n>_EL2: active priorities, group 1.
+ * @hcr:	ICH_HCR_EL2: as loaded (UIE, LRENPIE chosen by the flush),
+ *		and as read back (EOIcount) at the exit.
+ */
+struct hv_vgic_cpu {
+	struct hv_vgic_irq irqs[HV_VGIC_NR_PRIVATE];
+	u64 lr[HV_VGIC_MAX_LRS];
+	u64 lr_orig[HV_VGIC_MAX_LRS];
+	u32 lr_intid[HV_VGIC_MAX_LRS];
+	u32 nr_lr;
+	u32 lr_latched;
+	u32 vmcr;
+	u32 ap0r[4];
+	u32 ap1r[4];
+	u32 hcr;
+};
 
 /*
  * Guest EL1 (and EL0) system registers the world switch loads and saves,
@@ -76,6 +144,13 @@ enum hv_arm64_sysreg {
  * @mmio_sign:	sign-extend the loaded value (ESR ISS.SSE).
  * @mmio_sf:	64-bit target register (ISS.SF); else 32-bit.
  * @mmio_write:	the access was a store.
+ * @halted:	[v] the guest waits in WFI: RUN sleeps until an interrupt
+ *		or a timer is pending (hv_arch_vcpu_runnable()).
+ * @wfi_timer:	[v] wakes a halted vCPU when its earliest timer fires.
+ * @vgic:	the vCPU's part of the in-kernel GIC.
+ * @vgic_idx:	[v] the vCPU's index (creation order): its redistributor.
+ * @irq_line:	[a] without a vGIC, IRQ_LINE's CPU IRQ input (HCR_EL2.VI).
+ * @fiq_line:	[a] the same for FIQ (HCR_EL2.VF).
  */
 struct hv_vcpu_arch {
 	struct hv_regs core;
@@ -94,14 +169,30 @@ struct hv_vcpu_arch {
 	bool mmio_sign;
 	bool mmio_sf;
 	bool mmio_write;
+	bool halted;
+	struct hrtimer wfi_timer;
+	struct hv_vgic_cpu vgic;
+	u32 vgic_idx;
+	bool irq_line;
+	bool fiq_line;
 };
+
+struct hv_vgic;
 
 /**
  * struct hv_vm_arch - arm64 state of a VM kept by the core
  * @ipa_bits:	(c) guest physical address size (HV_CREATE_VM type).
+ * @cntvoff:	[a] CNTVOFF_EL2 of every vCPU: the physical count when the
+ *		guest's virtual count was 0 (ONE_REG TIMER_CNT moves it).
+ * @vgic:	the in-kernel GICv3 (HV_CREATE_DEVICE), or NULL; set once
+ *		under hv_vm.lock, freed with the VM.
+ * @ran:	[a] a vCPU entered RUN: no vGIC may be created any more.
  */
 struct hv_vm_arch {
 	u32 ipa_bits;
+	u64 cntvoff;
+	struct hv_vgic *vgic;
+	bool ran;
 };
 
 /* Nothing of the vCPU state lives only in the backend yet. */
@@ -173,5 +264,44 @@ void hv_arm64_skip_instr(struct hv_vcpu *vcpu, u64 esr);
 int hv_arm64_internal_error(struct hv_vcpu *vcpu, u64 esr, u64 far);
 int hv_arm64_wait_power_on(struct hv_vcpu *vcpu);
 void hv_arm64_inject_undef(struct hv_vcpu *vcpu);
+int hv_arm64_handle_wfx(struct hv_vcpu *vcpu, u64 esr);
+int hv_arm64_handle_sysreg(struct hv_vcpu *vcpu, u64 esr);
+
+/*
+ * The in-kernel GIC (arch/arm64/hv/vgic.c).  A backend calls
+ * hv_arm64_vgic_flush() with interrupts off just before the entry (it
+ * fills vcpu->arch.vgic.lr[] for the list registers and returns whether
+ * the virtual CPU interface is to be enabled), and hv_arm64_vgic_sync()
+ * after the exit, with the list registers read back, interrupts on.
+ */
+bool hv_arm64_vgic_flush(struct hv_vcpu *vcpu, unsigned int nr_lrs);
+/* ICH_HCR_EL2 bits the flush may add to En (IHI 0069H 12.4.4). */
+#define HV_ICH_HCR_EN		BIT(0)
+#define HV_ICH_HCR_UIE		BIT(1)
+#define HV_ICH_HCR_LRENPIE	BIT(2)
+#define HV_ICH_HCR_EOICOUNT(h)	(((h) >> 27) & 0x1f)
+void hv_arm64_vgic_sync(struct hv_vcpu *vcpu);
+/* Inside hv.ko. */
+int hv_arm64_vgic_pre_run(struct hv_vcpu *vcpu);
+void hv_arm64_vgic_vcpu_init(struct hv_vcpu *vcpu);
+bool hv_arm64_vgic_ready(struct hv_vm *vm);
+void hv_arm64_vgic_destroy(struct hv_vm *vm);
+bool hv_arm64_vgic_has_pending(struct hv_vcpu *vcpu);
+void hv_arm64_vgic_set_idx(struct hv_vcpu *vcpu);
+void hv_arm64_vgic_sgi(struct hv_vcpu *vcpu, u64 val);
+bool hv_arm64_irq_pending(struct hv_vcpu *vcpu);
+u64 hv_arm64_counter(void);
+void hv_arm64_timer_vcpu_init(struct hv_vcpu *vcpu);
+void hv_arm64_unhalt(struct hv_vcpu *vcpu);
+/* The level of a timer's interrupt line now (arch/arm64/hv/arch_timer.c). */
+bool hv_arm64_timer_line(struct hv_vcpu *vcpu, bool phys);
+
+/* HV_CREATE_DEVICE and HV_IRQ_LINE take the arm64 paths. */
+#define HV_ARCH_HAS_CREATE_DEVICE	1
+#define HV_ARCH_HAS_IRQ_LINE		1
+struct hv_create_device;
+struct hv_irq_level;
+int hv_arch_create_device(struct hv_vm *vm, struct hv_create_device *cd);
+int hv_arch_irq_line(struct hv_vm *vm, struct hv_irq_level *irq, bool status);
 
 #endif /* _ASM_ARM64_HV_HOST_H */

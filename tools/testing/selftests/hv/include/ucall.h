@@ -3,9 +3,10 @@
  * ucall: guest-to-host calls of the hv selftests.
  *
  * The guest fills a struct ucall on its stack and writes its guest
- * physical address (below 4 GiB) with a 32-bit OUT to HV_UCALL_PORT.  The
- * host sees an HV_EXIT_IO exit on that port, reads the address from the
- * PIO data page and copies the structure out of guest memory.  Strings
+ * physical address (below 4 GiB) with a 32-bit OUT to HV_UCALL_PORT (x86)
+ * or a 64-bit store to HV_UCALL_MMIO (arm64).  The host sees an HV_EXIT_IO
+ * (HV_EXIT_MMIO) exit there, reads the address from the PIO data page
+ * (the MMIO data) and copies the structure out of guest memory.  Strings
  * (file names, assertion text, formats) are pointers into the guest's
  * copy of the test binary, which the host reads in its own image.
  */
@@ -15,6 +16,8 @@
 #include "hv_util.h"
 
 #define HV_UCALL_PORT		0x2000
+/* arm64: the guest stores the address here (Device memory, no slot). */
+#define HV_UCALL_MMIO		(HV_MMIO_GPA + 0x1000)
 #define UCALL_MAX_ARGS		4
 
 enum {

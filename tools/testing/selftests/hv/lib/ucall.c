@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ucall: guest-to-host calls over port I/O (see include/ucall.h).
+ * ucall: guest-to-host calls over port I/O on x86, MMIO on arm64 (see
+ * include/ucall.h).
  * The guest half runs inside the VM: it must not call the C library.
  */
 #include "ucall.h"
@@ -9,9 +10,15 @@
 
 static void ucall_send(struct ucall *uc)
 {
+#ifdef __aarch64__
+	/* A 64-bit store the syndrome describes: an MMIO exit. */
+	asm volatile("str %0, [%1]"
+		     : : "r"((u64)uc), "r"((u64)HV_UCALL_MMIO) : "memory");
+#else
 	asm volatile("outl %0, %1"
 		     : : "a"((u32)(u64)uc), "Nd"((u16)HV_UCALL_PORT)
 		     : "memory");
+#endif
 }
 
 void ucall(u64 cmd, u64 arg0, u64 arg1, u64 arg2, u64 arg3)
@@ -45,7 +52,11 @@ void __guest_abort(const char *file, u64 line, const char *text,
 {
 	__ucall_text(UCALL_ABORT, file, line, text, args);
 	for (;;)
+#ifdef __aarch64__
+		asm volatile("wfi");
+#else
 		asm volatile("hlt");
+#endif
 }
 
 /* Host side */
@@ -53,6 +64,18 @@ void __guest_abort(const char *file, u64 line, const char *text,
 u64 get_ucall(struct hv_vcpu *vcpu, struct ucall *uc)
 {
 	struct hv_run *run = vcpu->run;
+#ifdef __aarch64__
+	u64 gpa;
+
+	memset(uc, 0, sizeof(*uc));
+	if (run->exit_reason != HV_EXIT_MMIO ||
+	    run->mmio.phys_addr != HV_UCALL_MMIO)
+		return UCALL_NONE;
+	TEST_ASSERT(run->mmio.is_write && run->mmio.len == 8,
+		    "malformed ucall: write %u len %u", run->mmio.is_write,
+		    run->mmio.len);
+	memcpy(&gpa, run->mmio.data, sizeof(gpa));
+#else
 	u32 gpa;
 
 	memset(uc, 0, sizeof(*uc));
@@ -63,6 +86,7 @@ u64 get_ucall(struct hv_vcpu *vcpu, struct ucall *uc)
 		    "malformed ucall: dir %u size %u count %u",
 		    run->io.direction, run->io.size, run->io.count);
 	memcpy(&gpa, vcpu_io_data(vcpu), sizeof(gpa));
+#endif
 	memcpy(uc, hv_gpa2hva(vcpu->vm, gpa), sizeof(*uc));
 	return uc->cmd;
 }

@@ -46,6 +46,7 @@ void hv_vcpu_free(struct hv_vcpu *vcpu)
 	free(vcpu);
 }
 
+#ifdef __x86_64__
 void vcpu_args_set(struct hv_vcpu *vcpu, unsigned int n, ...)
 {
 	struct hv_regs regs;
@@ -62,6 +63,7 @@ void vcpu_args_set(struct hv_vcpu *vcpu, unsigned int n, ...)
 	va_end(ap);
 	vcpu_regs_set(vcpu, &regs);
 }
+#endif /* arm64: lib/arm64/processor.c */
 
 int __vcpu_run(struct hv_vcpu *vcpu)
 {

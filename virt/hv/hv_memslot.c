@@ -138,10 +138,11 @@ static int hv_memslots_replace(struct hv_vm *vm, struct hv_memslot *old,
 	rcu_assign_pointer(vm->memslots, next);
 	synchronize_srcu_expedited(&vm->srcu);
 	kvfree(cur);
-	if (old) {
+	if (old)
 		hv_memslot_zap(vm, old);
-		kfree(old);
-	}
+	/* s390 maps the slots into its gmap here (no nested faults). */
+	hv_arch_commit_memslot(vm, old, new);
+	kfree(old);
 	return 0;
 }
 
@@ -199,7 +200,7 @@ static int hv_set_memory_region(struct hv_vm *vm,
 		if (base_gfn == old->base_gfn && mem->flags == old->flags)
 			return 0;
 	}
-	r = hv_arch_check_memslot(vm, base_gfn, npages);
+	r = hv_arch_check_memslot(vm, mem);
 	if (r)
 		return r;
 	if (hv_slots_overlap(ms, (u16)mem->slot, base_gfn, base_gfn + npages))

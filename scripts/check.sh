@@ -255,6 +255,11 @@ grep -qw sie /proc/cpuinfo || { echo "s390: this CPU has no SIE"; exit 1; }
 # SIE needs page tables with PGSTEs: every process started from now on.
 echo 1 >/proc/sys/vm/allocate_pgste || exit 1
 echo "s390: booted in $(cut -d' ' -f1 /proc/uptime) s"
+# Hercules gives the first guest run of a boot a bogus data exception,
+# with kvm.ko as with hv (sie_test.c, warm_up()): take it on kvm.ko,
+# which is loaded for its own run below anyway.
+modprobe kvm || { echo "s390: modprobe kvm failed"; exit 1; }
+HV_DEV=/dev/kvm /payload/hv/sie_test --warm-up
 t0=$(cut -d' ' -f1 /proc/uptime)
 sh /payload/selftests.sh
 rc=$?
@@ -277,7 +282,6 @@ no_pgste /dev/hv
 t1=$(cut -d' ' -f1 /proc/uptime)
 echo "s390: suite on hv took $(echo "$t0 $t1" | awk '{ print $2 - $1 }') s"
 # The same guest tests against Linux's s390 kvm.ko, loaded beside hv.
-modprobe kvm || { echo "s390: modprobe kvm failed"; exit 1; }
 no_pgste /dev/kvm
 cd /payload/hv || exit 1
 for t in $(cat tests.list); do

@@ -112,11 +112,10 @@ static void s390_set_region(struct s390_vm *vm, uint32_t slot, uint64_t gpa,
 
 /*
  * Make every page of [start, end) present in the host, and those mapped
- * writable private: in the Hercules host a guest access to a page the
- * host never touched (a text page not yet faulted in, the zero page)
- * comes back as a bogus program interruption in the guest (a data
- * exception at a wrong PSW), on Linux's KVM as on hv; with the pages
- * present both run the guest correctly.
+ * writable private.  In the Hercules host a guest store to a bss page the
+ * host had never written (mapped to the shared zero page) came back as a
+ * protection exception in the guest on kvm.ko; with the pages written
+ * first the guest runs the same on kvm.ko and hv.
  */
 static void s390_prefault(uint64_t start, uint64_t end)
 {

@@ -164,6 +164,8 @@ static void hv_s390_normal_reset(struct hv_vcpu *vcpu)
 	run->psw_mask &= ~PSW_MASK_RI;
 	vcpu->arch.pft = HV_S390_PFAULT_TOKEN_INVALID;
 	memset(run->s.regs.riccb, 0, sizeof(run->s.regs.riccb));
+	/* Pending interruptions of the vCPU are cleared. */
+	vcpu->arch.pgm_pending = false;
 	/* The vCPU is stopped until the next RUN starts it. */
 	vcpu->arch.stopped = true;
 }
@@ -345,6 +347,87 @@ static int hv_s390_set_initial_psw(struct hv_vcpu *vcpu,
 	return 0;
 }
 
+/*
+ * Program interruption codes hv injects: those for which KVM stores only
+ * the code, ILC and old PSW (no translation-exception, data-exception or
+ * monitor code; no PER).
+ */
+static bool hv_s390_pgm_code_ok(u32 code)
+{
+	switch (code) {
+	case 0x01:	/* operation */
+	case 0x02:	/* privileged operation */
+	case 0x03:	/* execute */
+	case 0x05:	/* addressing */
+	case 0x06:	/* specification */
+	case 0x08:	/* fixed-point overflow */
+	case 0x09:	/* fixed-point divide */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * HV_S390_INTERRUPT on a vCPU: only HV_S390_PROGRAM_INT for now, its code
+ * in @parm (above 16 bits: -EINVAL, as KVM), delivered at the next entry.
+ * Other types, and codes that need more than code, ILC and PSW: -EINVAL.
+ */
+static int hv_s390_interrupt(struct hv_vcpu *vcpu,
+			     struct hv_s390_interrupt __user *argp)
+{
+	struct hv_s390_interrupt irq;
+
+	if (copy_from_user(&irq, argp, sizeof(irq)))
+		return -EFAULT;
+	if (irq.type != HV_S390_PROGRAM_INT || irq.parm & 0xffff0000 ||
+	    !hv_s390_pgm_code_ok(irq.parm))
+		return -EINVAL;
+	vcpu->arch.pgm_code = irq.parm;
+	vcpu->arch.pgm_ilc = vcpu->arch.last_ilen;
+	vcpu->arch.pgm_pending = true;
+	return 0;
+}
+
+/* Lowcore fields of a program interruption (POP, "Assigned Storage"). */
+#define HV_LC_PGM_ILC		0x8c
+#define HV_LC_PGM_CODE		0x8e
+#define HV_LC_PGM_LAST_BREAK	0x110
+#define HV_LC_PGM_OLD_PSW	0x150
+#define HV_LC_PGM_NEW_PSW	0x1d0
+
+/*
+ * Before an entry: deliver a pending program interruption the way the CPU
+ * does (POP, "Program Interruption"): ILC (of the last intercepted
+ * instruction, as KVM),
+ * code and breaking-event address into the lowcore at the prefix, the
+ * current PSW stored as the program old PSW, the program new PSW loaded.
+ * -EFAULT if the prefix area is outside guest memory.  SRCU held.
+ */
+int hv_s390_deliver_pending(struct hv_vcpu *vcpu)
+{
+	struct hv_vcpu_arch *a = &vcpu->arch;
+	u64 old[2] = { a->psw_mask, a->psw_addr }, new[2];
+	u16 ilc = a->pgm_ilc, code = a->pgm_code;
+	struct hv_vm *vm = vcpu->vm;
+	u64 lc = a->prefix;
+
+	if (!a->pgm_pending)
+		return 0;
+	a->pgm_pending = false;
+	if (hv_write_guest(vm, lc + HV_LC_PGM_ILC, &ilc, sizeof(ilc)) ||
+	    hv_write_guest(vm, lc + HV_LC_PGM_CODE, &code, sizeof(code)) ||
+	    hv_write_guest(vm, lc + HV_LC_PGM_LAST_BREAK, &a->gbea,
+			   sizeof(a->gbea)) ||
+	    hv_write_guest(vm, lc + HV_LC_PGM_OLD_PSW, old, sizeof(old)) ||
+	    hv_read_guest(vm, lc + HV_LC_PGM_NEW_PSW, new, sizeof(new)))
+		return -EFAULT;
+	a->psw_mask = new[0];
+	a->psw_addr = new[1];
+	return 0;
+}
+EXPORT_SYMBOL_GPL(hv_s390_deliver_pending);
+
 /* vCPU ioctls of the s390 code; unknown ones get KVM's -ENOTTY. */
 long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 			unsigned long arg)
@@ -384,6 +467,8 @@ long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int cmd,
 		return hv_s390_one_reg(vcpu, argp, cmd == HV_SET_ONE_REG);
 	case HV_S390_SET_INITIAL_PSW:
 		return hv_s390_set_initial_psw(vcpu, argp);
+	case HV_S390_INTERRUPT:
+		return hv_s390_interrupt(vcpu, argp);
 	case HV_S390_NORMAL_RESET:
 		hv_s390_normal_reset(vcpu);
 		return 0;

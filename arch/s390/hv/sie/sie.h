@@ -15,7 +15,12 @@
 
 /* Interception codes (sie_block.icptcode). */
 #define SIE_ICPT_INST		0x04
+#define SIE_ICPT_PROGI		0x08
+#define SIE_ICPT_INSTPROGI	0x0c
 #define SIE_ICPT_VALIDITY	0x20
+#define SIE_ICPT_OPEREXC	0x2c
+#define SIE_ICPT_PARTEXEC	0x38
+#define SIE_ICPT_IOINST		0x40
 
 /* Validity reason (IPB bits 0-15): the guest prefix area is not mapped. */
 #define SIE_VIR_PREFIX		0x0037

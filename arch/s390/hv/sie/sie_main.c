@@ -195,6 +195,36 @@ static u16 sie_diag_code(struct hv_vcpu *vcpu, const struct hv_sie_block *sb)
 	return ((b2 ? vcpu->run->s.regs.gprs[b2] : 0) + d2) & 0xffff;
 }
 
+/*
+ * The length of the instruction an interception reports, for the ILC of a
+ * program interruption injected next (KVM's kvm_s390_get_ilen()): from
+ * the opcode's first two bits (POP 5-6), or the EXECUTE's length when
+ * the instruction was its target (icptstatus bit 7).
+ */
+static u8 sie_icpt_ilen(const struct hv_sie_block *sb)
+{
+	u8 ilen;
+
+	switch (sb->icptcode) {
+	case SIE_ICPT_INST:
+	case SIE_ICPT_INSTPROGI:
+	case SIE_ICPT_OPEREXC:
+	case SIE_ICPT_PARTEXEC:
+	case SIE_ICPT_IOINST:
+		ilen = (sb->ipa >> 14) == 0 ? 2 : (sb->ipa >> 14) == 3 ? 6 : 4;
+		if (sb->icptstatus & 1) {
+			ilen = (sb->icptstatus >> 4) & 0x6;
+			if (!ilen)
+				ilen = 4;
+		}
+		return ilen;
+	case SIE_ICPT_PROGI:
+		return sb->pgmilc & 0x6;
+	default:
+		return 0;
+	}
+}
+
 static int sie_exit_to_user(struct hv_vcpu *vcpu, const struct hv_sie_block *sb)
 {
 	struct hv_run *run = vcpu->run;
@@ -320,10 +350,31 @@ static int sie_vcpu_run(struct hv_vcpu *vcpu)
 	struct hv_sie_block *sb = to_sie(vcpu)->sb;
 	int rc;
 
+	rc = hv_s390_deliver_pending(vcpu);
+	if (rc)
+		return rc;
 	sie_load_state(vcpu, sb);
 	sb->icptcode = 0;
 
 	local_irq_disable();
+	/*
+	 * Request protocol (hv_vm_request_all()): publish that we are about
+	 * to enter, then look at the requests; a later kick is an IPI, which
+	 * takes the CPU out of SIE.  One arriving between here and the SIE
+	 * instruction is taken first and the guest runs until the next host
+	 * interrupt (KVM closes that window with PROG_REQUEST in the state
+	 * description; hv has no request that needs it yet).
+	 */
+	WRITE_ONCE(vcpu->mode, HV_IN_GUEST_MODE);
+	/* Order the mode before reading requests; pairs with the requester. */
+	smp_mb();
+	/* The gmap follows host invalidations: no TLB flush to do here. */
+	hv_test_and_clear_request(vcpu, HV_REQ_TLB_FLUSH);
+	if (need_resched() || signal_pending(current)) {
+		WRITE_ONCE(vcpu->mode, HV_OUTSIDE_GUEST_MODE);
+		local_irq_enable();
+		return 1;
+	}
 	hv_guest_enter_irqoff();
 	local_irq_enable();
 	/* The guest FP registers, left in memory by a context switch. */
@@ -332,10 +383,12 @@ static int sie_vcpu_run(struct hv_vcpu *vcpu)
 	rc = sie64a(sb, vcpu->run->s.regs.gprs);
 	local_irq_disable();
 	hv_guest_exit_irqoff();
+	WRITE_ONCE(vcpu->mode, HV_OUTSIDE_GUEST_MODE);
 	hv_guest_timing_exit_irqoff();
 	local_irq_enable();
 
 	sie_save_state(vcpu, sb);
+	vcpu->arch.last_ilen = sie_icpt_ilen(sb);
 	/* A new host CPU invalidates what SIE cached for another one. */
 	sb->ihcpu = 0xffff;
 

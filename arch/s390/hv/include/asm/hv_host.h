@@ -62,6 +62,14 @@ struct hv_vm;
  *		state to the guest (see hv_arch_load_guest_fpu()).
  * @host_fpregs: the thread's FP register save area, likewise.
  * @host_acrs:	the thread's access registers while the guest's are loaded.
+ * @pgm_pending: a program interruption (HV_S390_INTERRUPT) waits to be
+ *		delivered at the next entry, with code @pgm_code.
+ * @pgm_code:	see @pgm_pending.
+ * @pgm_ilc:	the ILC (in bytes) stored with it.
+ * @last_ilen:	length of the instruction the last interception reported
+ *		(0 if it reported none): the ILC of an injected program
+ *		interruption, as KVM's kvm_s390_get_ilen().  Set by the
+ *		backend at every exit.
  */
 struct hv_vcpu_arch {
 	u64 psw_mask;
@@ -82,6 +90,10 @@ struct hv_vcpu_arch {
 	u32 host_fpc;
 	void *host_fpregs;
 	u32 host_acrs[16];
+	bool pgm_pending;
+	u16 pgm_code;
+	u16 pgm_ilc;
+	u8 last_ilen;
 };
 
 /**
@@ -156,5 +168,6 @@ void hv_arch_put_guest_fpu(struct hv_vcpu *vcpu);
 
 /* s390 code of hv.ko used by backends. */
 void hv_s390_initial_reset(struct hv_vcpu *vcpu);
+int hv_s390_deliver_pending(struct hv_vcpu *vcpu);
 
 #endif /* _ASM_S390_HV_HOST_H */

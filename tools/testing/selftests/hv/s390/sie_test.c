@@ -91,6 +91,12 @@ static uint64_t guest_diag_other(uint64_t arg)
 	return 0;
 }
 
+static uint64_t guest_sync_once(uint64_t arg)
+{
+	S390_GUEST_SYNC(arg);
+	return arg + 1;
+}
+
 static uint64_t guest_spin(uint64_t arg)
 {
 	for (;;)
@@ -501,6 +507,43 @@ TEST(disabled_wait)
 	s390_vm_free(vm);
 }
 
+/*
+ * HV_S390_INTERRUPT with a program interruption: delivered at the next
+ * entry through the guest's lowcore (old PSW = where the guest was, ILC =
+ * the length of the last intercepted instruction, the 4-byte DIAG), as
+ * KVM; codes above 16 bits are -EINVAL.
+ */
+TEST(program_interrupt)
+{
+	struct hv_s390_interrupt irq = { .type = HV_S390_PROGRAM_INT };
+	struct s390_vcpu *vcpu;
+	struct s390_ucall uc;
+	struct s390_vm *vm;
+	uint64_t addr;
+
+	REQUIRE_DEV();
+	vm = s390_vm_create();
+	vcpu = s390_vcpu_create(vm, 0);
+	s390_vcpu_call(vcpu, guest_sync_once, 7);
+	ASSERT_EQ(S390_UCALL_SYNC, s390_run_ucall(vcpu, &uc));
+	addr = vcpu->run->psw_addr;
+
+	irq.parm = 0x10001;
+	EXPECT_EQ(-EINVAL, hv_ioctl(vcpu->fd, HV_S390_INTERRUPT,
+				    (unsigned long)&irq));
+	irq.parm = 0x01;	/* operation exception */
+	ASSERT_EQ(0, hv_ioctl(vcpu->fd, HV_S390_INTERRUPT,
+			      (unsigned long)&irq));
+	ASSERT_EQ(0, s390_vcpu_run(vcpu));
+	ASSERT_EQ(S390_UCALL_PGM, s390_get_ucall(vcpu, &uc));
+	EXPECT_EQ(0x01, uc.args[0]);
+	EXPECT_EQ(S390_PSW_MASK_64, uc.args[1] & S390_PSW_MASK_64);
+	EXPECT_EQ(addr, uc.args[2]);
+	EXPECT_EQ(4, *(volatile uint16_t *)((uint8_t *)vm->lowcore + 0x8c));
+	s390_vcpu_free(vcpu);
+	s390_vm_free(vm);
+}
+
 static void on_alarm(int sig)
 {
 }
@@ -556,7 +599,8 @@ static int warm_up(void)
 		printf("s390 warm-up on %s: first guest run ok\n", hv_dev_path());
 		break;
 	case S390_UCALL_PGM:
-		printf("s390 warm-up on %s: first guest run: program interruption 0x%llx at %016llx (the Hercules first-run erratum)\n",
+		/* The Hercules first-run erratum. */
+		printf("s390 warm-up on %s: first guest run: PGM 0x%llx at %016llx\n",
 		       hv_dev_path(), (unsigned long long)uc.args[0],
 		       (unsigned long long)uc.args[2]);
 		break;

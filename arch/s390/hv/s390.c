@@ -38,8 +38,10 @@
  * HV_CREATE_VM: type 0 only (no ucontrol VMs).  The VMM's page tables
  * must have PGSTEs, which only a process started with vm.allocate_pgste
  * (or the s390-specific ELF flag) has: s390_enable_sie() refuses the rest
- * with -EINVAL, the errno KVM returns.  The gmap translates guest
- * absolute addresses through the VMM's page tables.
+ * with -EINVAL, the errno KVM returns.  The backend's vm_init creates the
+ * gmap (which translates guest absolute addresses through the VMM's page
+ * tables) below @mem_limit: allocations belong there, whose error path
+ * the core unwinds.
  */
 int hv_arch_vm_init(struct hv_vm *vm, unsigned long type)
 {
@@ -55,18 +57,12 @@ int hv_arch_vm_init(struct hv_vm *vm, unsigned long type)
 		vm->arch.mem_limit = TASK_SIZE_MAX;
 	else
 		vm->arch.mem_limit = min_t(u64, TASK_SIZE_MAX, sclp.hamax + 1);
-	vm->arch.gmap = gmap_create(current->mm, vm->arch.mem_limit - 1);
-	if (!vm->arch.gmap)
-		return -ENOMEM;
-	vm->arch.gmap->private = vm;
 	return 0;
 }
 
+/* The backend's vm_destroy removes the gmap. */
 void hv_arch_vm_destroy(struct hv_vm *vm)
 {
-	if (vm->arch.gmap)
-		gmap_remove(vm->arch.gmap);
-	vm->arch.gmap = NULL;
 }
 
 /*

@@ -93,11 +93,20 @@ static int sie_vm_init(struct hv_vm *vm)
 	if (!svm->fac_list)
 		return -ENOMEM;
 	memcpy(svm->fac_list, stfle_fac_list, sizeof(stfle_fac_list));
+	/* The VM's guest address space, in the creator's mm (PGSTEs). */
+	vm->arch.gmap = gmap_create(vm->mm, vm->arch.mem_limit - 1);
+	if (!vm->arch.gmap) {
+		free_page((unsigned long)svm->fac_list);
+		return -ENOMEM;
+	}
+	vm->arch.gmap->private = vm;
 	return 0;
 }
 
 static void sie_vm_destroy(struct hv_vm *vm)
 {
+	gmap_remove(vm->arch.gmap);
+	vm->arch.gmap = NULL;
 	free_page((unsigned long)to_sie_vm(vm)->fac_list);
 }
 

@@ -101,7 +101,8 @@ struct hv_vcpu_arch {
  * @gmap:	(c) the guest address space: guest absolute addresses
  *		translated to the VMM's addresses through the VMM's own page
  *		tables (with PGSTEs), so host invalidations reach the guest
- *		without hv's help (arch/s390/mm/gmap.c).
+ *		without hv's help (arch/s390/mm/gmap.c).  Created by the
+ *		backend's vm_init, removed by its vm_destroy.
  * @mem_limit:	(c) guest storage ends below this address.
  */
 struct hv_vm_arch {

@@ -27,7 +27,7 @@ export HV_ROOT BUILD
 
 .PHONY: all modules install install-headers install-udev clean deps \
 	run bench check check-debug check-bench check-kvm-selftests check-abi check-unit check-build check-style check-hosts \
-	check-runner check-dkms check-arm64 check-qemu selftests
+	check-runner check-dkms check-arm64 check-s390 check-qemu selftests
 
 all: modules
 
@@ -73,5 +73,5 @@ check-debug: deps
 	scripts/check-debug.sh
 
 check-abi check-unit check-build check-style check-hosts check-runner \
-check-dkms check-arm64 check-kvm-selftests check-bench check-qemu selftests: deps
+check-dkms check-arm64 check-s390 check-kvm-selftests check-bench check-qemu selftests: deps
 	scripts/check.sh $(@:check-%=%)

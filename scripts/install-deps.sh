@@ -17,9 +17,12 @@ packages=(
 	# arm64: cross-building modules and selftests, running the ABI
 	# checkers built for arm64
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user clang
+	# s390x: cross-building modules and selftests, the ABI checkers
+	gcc-s390x-linux-gnu libc6-dev-s390x-cross
 	# emulated test hosts
 	busybox-static cpio qemu-system-x86 qemu-system-arm socat
 	bochs bochsbios vgabios isolinux syslinux-common genisoimage
+	hercules xxd
 	# packaging
 	dkms
 )

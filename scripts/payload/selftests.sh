@@ -8,6 +8,8 @@
 modules=/hv/modules
 if [ "$(uname -m)" = aarch64 ]; then
 	backend=hv-arm64.ko
+elif [ "$(uname -m)" = s390x ]; then
+	backend=hv-s390.ko
 elif grep -qw svm /proc/cpuinfo; then
 	backend=hv-amd.ko
 elif grep -qw vmx /proc/cpuinfo; then

@@ -184,10 +184,11 @@ static int hv_memslots_replace(struct hv_vm *vm, struct hv_memslot *old,
 	synchronize_srcu_expedited(&vm->srcu);
 	/* No reader is left in @cur: bring it up to date. */
 	hv_memslots_edit(cur, old, new);
-	if (old) {
+	if (old)
 		hv_memslot_zap(vm, old);
-		kfree(old);
-	}
+	/* s390 maps the slots into its gmap here (no nested faults). */
+	hv_arch_commit_memslot(vm, old, new);
+	kfree(old);
 	return 0;
 }
 
@@ -245,7 +246,7 @@ static int hv_set_memory_region(struct hv_vm *vm,
 		if (base_gfn == old->base_gfn && mem->flags == old->flags)
 			return 0;
 	}
-	r = hv_arch_check_memslot(vm, base_gfn, npages);
+	r = hv_arch_check_memslot(vm, mem);
 	if (r)
 		return r;
 	if (hv_slots_overlap(ms, (u16)mem->slot, base_gfn, base_gfn + npages))

@@ -50,11 +50,12 @@ int hv_arch_vm_init(struct hv_vm *vm, unsigned long type)
 }
 
 /* A slot beyond the IPA space: KVM arm64's -EFAULT. */
-int hv_arch_check_memslot(struct hv_vm *vm, u64 base_gfn, u64 npages)
+int hv_arch_check_memslot(struct hv_vm *vm,
+			  const struct hv_userspace_memory_region *mem)
 {
-	u64 limit = 1ULL << (vm->arch.ipa_bits - PAGE_SHIFT);
+	u64 end_gfn = (mem->guest_phys_addr + mem->memory_size) >> PAGE_SHIFT;
 
-	return base_gfn + npages > limit ? -EFAULT : 0;
+	return end_gfn > 1ULL << (vm->arch.ipa_bits - PAGE_SHIFT) ? -EFAULT : 0;
 }
 
 long hv_arch_check_extension(long cap)

@@ -161,9 +161,12 @@ int hv_arch_vm_init(struct hv_vm *vm, unsigned long type)
 }
 
 /* A slot beyond the guest's physical address width: KVM's -EINVAL. */
-int hv_arch_check_memslot(struct hv_vm *vm, u64 base_gfn, u64 npages)
+int hv_arch_check_memslot(struct hv_vm *vm,
+			  const struct hv_userspace_memory_region *mem)
 {
-	return base_gfn + npages > hv_arch_max_gfn() + 1 ? -EINVAL : 0;
+	u64 end_gfn = (mem->guest_phys_addr + mem->memory_size) >> PAGE_SHIFT;
+
+	return end_gfn > hv_arch_max_gfn() + 1 ? -EINVAL : 0;
 }
 
 /**

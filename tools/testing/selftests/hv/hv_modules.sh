@@ -7,7 +7,7 @@
 # hotplug.  Expects hv and this CPU's backend loaded, and leaves them so.
 #
 # HV_MODULES_DIR holds hv.ko and the backends: hv-amd.ko and hv-intel.ko,
-# or hv-arm64.ko on arm64 (default /hv/modules).
+# hv-arm64.ko on arm64, hv-s390.ko on s390x (default /hv/modules).
 
 KSFT_SKIP=4
 dir=${HV_MODULES_DIR:-/hv/modules}
@@ -48,6 +48,9 @@ fi
 if [ "$(uname -m)" = aarch64 ]; then
 	# Nothing else to refuse: one backend, and KVM is built in.
 	backend=hv_arm64 own=hv-arm64.ko other= kvm=
+elif [ "$(uname -m)" = s390x ]; then
+	# One backend; SIE is no exclusive resource, kvm.ko coexists.
+	backend=hv_s390 own=hv-s390.ko other= kvm=
 elif grep -qw svm /proc/cpuinfo; then
 	backend=hv_amd own=hv-amd.ko other=hv-intel.ko kvm=kvm_amd
 	other_msg="has no VT-x"

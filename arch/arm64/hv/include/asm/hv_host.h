@@ -14,6 +14,7 @@
 #include <linux/wait.h>
 #include <asm/hv.h>
 
+struct hv_memslot;
 struct hv_vcpu;
 struct hv_vm;
 
@@ -250,7 +251,13 @@ long hv_arch_check_extension(long cap);
 long hv_arch_dev_ioctl(unsigned int cmd, unsigned long arg);
 long hv_arch_vm_ioctl(struct hv_vm *vm, unsigned int cmd, unsigned long arg);
 int hv_arch_vm_init(struct hv_vm *vm, unsigned long type);
-int hv_arch_check_memslot(struct hv_vm *vm, u64 base_gfn, u64 npages);
+int hv_arch_check_memslot(struct hv_vm *vm,
+			  const struct hv_userspace_memory_region *mem);
+
+/* Slots are mapped by nested faults: nothing to do when they change. */
+static inline void hv_arch_commit_memslot(struct hv_vm *vm,
+					  const struct hv_memslot *old,
+					  const struct hv_memslot *new) { }
 void hv_arch_vm_destroy(struct hv_vm *vm);
 
 /* The FP/SIMD registers are switched by the backend around each entry. */

@@ -16,6 +16,7 @@
 /* The MMIO instruction emulator's state, embedded in the vCPU. */
 #include "../../emulate.h"
 
+struct hv_memslot;
 struct hv_vcpu;
 struct hv_vm;
 struct hv_lapic;
@@ -324,7 +325,13 @@ int hv_x86_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host);
 void hv_x86_msr_reset(struct hv_vcpu *vcpu);
 u64 hv_arch_max_gfn(void);
 int hv_arch_vm_init(struct hv_vm *vm, unsigned long type);
-int hv_arch_check_memslot(struct hv_vm *vm, u64 base_gfn, u64 npages);
+int hv_arch_check_memslot(struct hv_vm *vm,
+			  const struct hv_userspace_memory_region *mem);
+
+/* Slots are mapped by nested faults: nothing to do when they change. */
+static inline void hv_arch_commit_memslot(struct hv_vm *vm,
+					  const struct hv_memslot *old,
+					  const struct hv_memslot *new) { }
 void hv_arch_load_guest_fpu(struct hv_vcpu *vcpu);
 void hv_arch_put_guest_fpu(struct hv_vcpu *vcpu);
 

@@ -39,7 +39,7 @@
  *
  *   hvfuzz [--dev /dev/hv] [--seed N] [--iterations N] [--seconds S]
  *          [--threads N] [--program-seed X] [--modules "hv hv_amd"]
- *          [--no-mem-check] [--verbose]
+ *          [--no-mem-check] [--hold-vm] [--verbose]
  *
  * --program-seed replays one program by the seed a report printed.
  * Exit status: 0 clean, 1 an invariant failed, 2 usage or setup error.
@@ -62,7 +62,9 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
 #include <sys/wait.h>
@@ -92,6 +94,7 @@ static bool opt_program_seed_set;
 static const char *opt_modules;
 static bool opt_mem_check = true;
 static bool opt_verbose;
+static bool opt_hold_vm;
 static bool tcg_safe;		/* the host is QEMU: see tcg_safe_tr() */
 
 #define NR_EXIT_COUNTERS 64
@@ -290,8 +293,8 @@ static void fault_handler(int sig, siginfo_t *si, void *uc)
 				 si->si_addr, (unsigned long long)
 				 ((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP]);
 
-		if (write(2, msg, n) < 0)
-			;
+		n = write(2, msg, n);
+		(void)n;
 	}
 	sigaction(sig, &sa, NULL);
 	raise(sig);
@@ -2473,9 +2476,15 @@ static void *kicker(void *a)
 	return NULL;
 }
 
+/* --hold-vm's fds, which every program inherits. */
+static int held_fds[8] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+static int nr_held;
+
 /* fds the kernel gave this process that the table does not know. */
 static void check_fd_leaks(void)
 {
+	int i;
+
 	char path[64], link[256];
 	struct dirent *d;
 	DIR *dir;
@@ -2488,6 +2497,11 @@ static void check_fd_leaks(void)
 		int fd = atoi(d->d_name);
 
 		if (d->d_name[0] == '.' || fd == dirfd(dir))
+			continue;
+		for (i = 0; i < nr_held; i++)
+			if (fd == held_fds[i])
+				break;
+		if (i < nr_held)
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 		n = readlink(path, link, sizeof(link) - 1);
@@ -2724,11 +2738,131 @@ static void dump_stacks(pid_t pid)
 		n = read(fd, buf, sizeof(buf) - 1);
 		close(fd);
 		if (n > 0) {
+			char wchan[64] = "";
+			int wfd;
+
 			buf[n] = 0;
-			fprintf(stderr, "hvfuzz: task %s:\n%s", d->d_name, buf);
+			snprintf(path, sizeof(path), "/proc/%d/task/%s/wchan",
+				 pid, d->d_name);
+			wfd = open(path, O_RDONLY);
+			if (wfd >= 0) {
+				n = read(wfd, wchan, sizeof(wchan) - 1);
+				wchan[n > 0 ? n : 0] = 0;
+				close(wfd);
+			}
+			fprintf(stderr, "hvfuzz: task %s (wchan %s):\n%s",
+				d->d_name, wchan, buf);
 		}
 	}
 	closedir(dir);
+}
+
+/*
+ * Each program runs in a memory cgroup of its own (cgroup v2, mounted
+ * here if it is not).  hv charges what a VM allocates to it
+ * (GFP_KERNEL_ACCOUNT), so once the program's processes are gone and its
+ * VMs destroyed, the cgroup's memory.current must fall back to (nearly)
+ * nothing: what stays charged was not freed.
+ */
+#define CG_ROOT		"/sys/fs/cgroup"
+#define CG_LEAK_KB	512	/* deferred frees, per-CPU caches: less */
+
+static bool cg_on;
+static long cg_max_kb;		/* the most a program left, for the report */
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), r;
+
+	if (fd < 0)
+		return -1;
+	r = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -1;
+	close(fd);
+	return r;
+}
+
+static long read_long(const char *path)
+{
+	char buf[64] = "";
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? strtol(buf, NULL, 10) : -1;
+}
+
+static void cg_init(void)
+{
+	if (access(CG_ROOT "/cgroup.controllers", F_OK)) {
+		mkdir(CG_ROOT, 0755);
+		if (mount("none", CG_ROOT, "cgroup2", 0, NULL))
+			return;
+	}
+	if (write_file(CG_ROOT "/cgroup.subtree_control", "+memory"))
+		return;
+	cg_on = true;
+	printf("hvfuzz: each program in its own memory cgroup: at most %d kB may stay charged after it\n",
+	       CG_LEAK_KB);
+}
+
+static void cg_path(char *buf, size_t len, u64 seed, const char *file)
+{
+	snprintf(buf, len, CG_ROOT "/hvfuzz-%016" PRIx64 "%s%s", seed,
+		 file ? "/" : "", file ? file : "");
+}
+
+/* In the program's process, first thing. */
+static void cg_enter(u64 seed)
+{
+	char path[128];
+
+	if (!cg_on)
+		return;
+	cg_path(path, sizeof(path), seed, "cgroup.procs");
+	write_file(path, "0");
+}
+
+/* After the program: what it left charged; false if too much. */
+static bool cg_check(u64 seed)
+{
+	char path[128], line[128];
+	long cur = -1;
+	FILE *f;
+	int i;
+
+	if (!cg_on)
+		return true;
+	cg_path(path, sizeof(path), seed, "memory.current");
+	for (i = 0; i < 300; i++) {
+		cur = read_long(path);
+		if (cur >= 0 && cur / 1024 < CG_LEAK_KB)
+			break;
+		while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+			;
+		usleep(10000);
+	}
+	if (cur / 1024 > cg_max_kb)
+		cg_max_kb = cur / 1024;
+	if (cur >= 0 && cur / 1024 >= CG_LEAK_KB) {
+		fprintf(stderr, "hvfuzz: FAIL (program seed 0x%016" PRIx64 "): %ld kB still charged to its memory cgroup after it exited and its VMs were destroyed:\n",
+			seed, cur / 1024);
+		cg_path(path, sizeof(path), seed, "memory.stat");
+		f = fopen(path, "r");
+		while (f && fgets(line, sizeof(line), f))
+			if (strtoul(strchr(line, ' ') ? strchr(line, ' ') + 1 :
+				    "0", NULL, 10) && !strstr(line, "pg") &&
+			    !strstr(line, "workingset") && !strstr(line, "thp_"))
+				fprintf(stderr, "hvfuzz:   %s", line);
+		if (f)
+			fclose(f);
+		return false;
+	}
+	cg_path(path, sizeof(path), seed, NULL);
+	rmdir(path);
+	return true;
 }
 
 /*
@@ -2744,10 +2878,17 @@ static int run_program(u64 seed)
 
 	fflush(stdout);
 	fflush(stderr);
+	if (cg_on) {
+		char path[128];
+
+		cg_path(path, sizeof(path), seed, NULL);
+		mkdir(path, 0755);
+	}
 	pid = fork();
 	if (pid < 0)
 		return 2;
 	if (pid == 0) {
+		cg_enter(seed);
 		setpgid(0, 0);
 		_exit(program_main(seed, opt_threads));
 	}
@@ -2759,6 +2900,9 @@ static int run_program(u64 seed)
 			break;
 		if (!killed && now_s() - start > limit) {
 			/* Programs end by themselves in ~2 s; force it. */
+			fprintf(stderr, "hvfuzz: program seed 0x%016" PRIx64 " still runs after %.0f s; its threads:\n",
+				seed, limit);
+			dump_stacks(pid);
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			atomic_fetch_add(&sh->kills, 1);
@@ -2791,7 +2935,9 @@ static int run_program(u64 seed)
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		return 1;
-	return modules_settled(seed) ? 0 : 1;
+	if (!modules_settled(seed))
+		return 1;
+	return cg_check(seed) ? 0 : 1;
 }
 
 static void print_stats(const char *what, u64 programs, double secs)
@@ -2814,6 +2960,9 @@ static void print_stats(const char *what, u64 programs, double secs)
 	       (unsigned long long)sh->vcpus, (unsigned long long)sh->mmaps,
 	       (unsigned long long)sh->closes, (unsigned long long)sh->forks,
 	       (unsigned long long)sh->kills, secs);
+	if (cg_on)
+		printf("hvfuzz: at most %ld kB stayed charged to a program's memory cgroup\n",
+		       cg_max_kb);
 	printf("hvfuzz: exits:");
 	for (i = 0; i < NR_EXIT_COUNTERS; i++) {
 		if (!sh->exits[i])
@@ -2828,9 +2977,35 @@ static void print_stats(const char *what, u64 programs, double secs)
 	fflush(stdout);
 }
 
+/*
+ * --hold-vm: two VMs with a vCPU each (one with the in-kernel irqchip)
+ * stay open for the whole run.  Linux's KVM flips static keys (the
+ * preempt notifiers, "vCPU without a local APIC") as the first VM or
+ * vCPU comes and the last goes; each flip patches kernel text, which
+ * under QEMU TCG has been seen to hang the host's CPUs (soft lockups in
+ * the int3 handler of text_poke_bp()).  Held VMs keep the keys on.  hv
+ * turns its key on once and never back, it does not need this.
+ */
+static void hold_vms(void)
+{
+	int dev = open(dev_path, O_RDWR), vm, i;
+
+	held_fds[nr_held++] = dev;
+	for (i = 0; i < 2 && dev >= 0; i++) {
+		vm = ioctl(dev, HV_CREATE_VM, 0);
+		if (vm < 0)
+			break;
+		held_fds[nr_held++] = vm;
+		if (i == 1)
+			ioctl(vm, HV_CREATE_IRQCHIP, 0);
+		held_fds[nr_held++] = ioctl(vm, HV_CREATE_VCPU, 0);
+	}
+	printf("hvfuzz: holding 2 VMs for the whole run (--hold-vm)\n");
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: hvfuzz [--dev PATH] [--seed N] [--iterations N] [--seconds S] [--threads N] [--program-seed X] [--modules \"m ...\"] [--no-mem-check] [--verbose]\n");
+	fprintf(stderr, "usage: hvfuzz [--dev PATH] [--seed N] [--iterations N] [--seconds S] [--threads N] [--program-seed X] [--modules \"m ...\"] [--no-mem-check] [--hold-vm] [--verbose]\n");
 	exit(2);
 }
 
@@ -2850,6 +3025,10 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(a, "--no-mem-check")) {
 			opt_mem_check = false;
+			continue;
+		}
+		if (!strcmp(a, "--hold-vm")) {
+			opt_hold_vm = true;
 			continue;
 		}
 		if (!v)
@@ -2898,7 +3077,10 @@ int main(int argc, char **argv)
 	}
 	close(r);
 	signal(SIGPIPE, SIG_IGN);
+	if (opt_hold_vm)
+		hold_vms();
 	modules_init();
+	cg_init();
 	{
 		char vendor[64] = "";
 		FILE *f = fopen("/sys/class/dmi/id/sys_vendor", "r");

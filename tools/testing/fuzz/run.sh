@@ -9,7 +9,7 @@
 #
 #   run.sh --modules "virt/hv/hv.ko arch/x86/hv/svm/hv-amd.ko" \
 #          [--seconds 120] [--kvm-seconds 30] [--seed N] [--threads N] \
-#          [--host x86-svm] [--name fuzz]
+#          [--host x86-svm] [--name fuzz] [--hv-args "--program-seed X"]
 #
 # Without --seed the seed is random; it is printed either way.  Exit
 # status: 0 clean, 1 a failure (of hv, of the host, or of kvm), 2 usage.
@@ -21,6 +21,7 @@ HVHOST=$REPO/tools/testing/hosts/hvhost
 OUT=${BUILD:-$REPO/build}/fuzz
 
 modules= seconds=120 kvm_seconds=30 seed= threads=3 host=x86-svm name=fuzz
+hv_args=
 usage() {
 	echo "usage: run.sh --modules \"hv.ko backend.ko\" [--seconds S] [--kvm-seconds S] [--seed N] [--threads N] [--host H] [--name N]" >&2
 	exit 2
@@ -35,6 +36,7 @@ while [[ $# -gt 0 ]]; do
 	--threads) threads=$2 ;;
 	--host) host=$2 ;;
 	--name) name=$2 ;;
+	--hv-args) hv_args=$2 ;;
 	*) usage ;;
 	esac
 	shift 2
@@ -73,7 +75,7 @@ if modprobe zram num_devices=1 2>/dev/null &&
 	echo "fuzz: swap on zram0"
 fi
 $inner
-./hvfuzz --dev /dev/hv --seed $seed --seconds $seconds --threads $threads
+./hvfuzz --dev /dev/hv --seed $seed --seconds $seconds --threads $threads $hv_args
 r=\$?
 echo "fuzz: hvfuzz on hv exited \$r"
 [ \$r -eq 0 ] || exit 1
@@ -81,7 +83,7 @@ $rmmods
 echo "fuzz: hv unloaded"
 if [ "$kvm_seconds" != 0 ]; then
 	modprobe $kvm_mod || exit 1
-	./hvfuzz --dev /dev/kvm --seed $seed --seconds $kvm_seconds --threads $threads
+	./hvfuzz --dev /dev/kvm --hold-vm --seed $seed --seconds $kvm_seconds --threads $threads
 	r=\$?
 	echo "fuzz: hvfuzz on kvm exited \$r"
 	[ \$r -eq 0 ] || exit 1

@@ -75,7 +75,7 @@
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
-typedef uint64_t u64;
+typedef unsigned long long u64;
 
 #define PAGE		4096UL
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -179,7 +179,9 @@ static void rnd_bytes(void *buf, size_t len)
 		*p++ = rnd64();
 }
 
-#define PICK(arr)	((arr)[rnd(ARRAY_SIZE(arr))])
+/* A random element of an array, or of a list of constants. */
+#define PICK(arr)	({ typeof(arr) *__a = &(arr); (*__a)[rnd(ARRAY_SIZE(*__a))]; })
+#define PICK_OF(t, ...)	PICK(((const t[]) { __VA_ARGS__ }))
 
 static const u64 boundary64[] = {
 	0, 1, 2, 3, 4, 7, 8, 15, 16, 63, 64, 127, 128, 255, 256, 257, 511, 512,
@@ -264,7 +266,7 @@ static void fail(const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = snprintf(buf, sizeof(buf), "hvfuzz: FAIL (program seed 0x%016" PRIx64 "): ",
+	n = snprintf(buf, sizeof(buf), "hvfuzz: FAIL (program seed 0x%016llx): ",
 		     cur_program_seed);
 	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 	va_end(ap);
@@ -511,11 +513,9 @@ static unsigned long place_arg(void *buf, size_t len)
 	case 1:
 		return 1 + rnd(PAGE);
 	case 2:
-		return PICK(((const u64[]){ 0xffff888000000000ULL,
-					   0xffffffff81000000ULL,
-					   0x8000000000000000ULL,
-					   0x0000800000000000ULL,
-					   0xfffffffffffffff0ULL }));
+		return PICK_OF(u64, 0xffff888000000000ULL,
+			       0xffffffff81000000ULL, 0x8000000000000000ULL,
+			       0x0000800000000000ULL, 0xfffffffffffffff0ULL);
 	case 3:
 		return (unsigned long)arena.ro + rnd(PAGE);
 	case 4:
@@ -858,11 +858,14 @@ static void mode_sregs(struct hv_sregs *sr, enum mode mode)
 	if (mode == M_LONG)
 		sr->cs.db = 0;
 	seg(&sr->ds, ds_sel, 0, lim, 0x3, db, 0, g);
-	sr->es = sr->fs = sr->gs = sr->ss = sr->ds;
 	if (mode == M_VM86) {
-		sr->cs.dpl = sr->ds.dpl = 3;
-		sr->es = sr->fs = sr->gs = sr->ss = sr->ds;
+		sr->cs.dpl = 3;
+		sr->ds.dpl = 3;
 	}
+	sr->es = sr->ds;
+	sr->fs = sr->ds;
+	sr->gs = sr->ds;
+	sr->ss = sr->ds;
 	sr->tr = (struct hv_segment){ .base = G_TSS, .limit = 0x67,
 				      .selector = SEL_TSS,
 				      .type = chance(50) ? 0xb : 0x9,
@@ -1165,11 +1168,11 @@ static void emit_insn(struct code *c)
 			emit1(c, 0xf3);
 		if (chance(20))
 			emit1(c, 0x66);
-		emit1(c, PICK(((const u8[]){ 0xee, 0xef, 0xec, 0xed, 0x6c,
-					     0x6d, 0x6e, 0x6f })));
+		emit1(c, PICK_OF(u8, 0xee, 0xef, 0xec, 0xed, 0x6c, 0x6d, 0x6e,
+				 0x6f));
 		break;
 	case 2:
-		emit1(c, PICK(((const u8[]){ 0xe6, 0xe7, 0xe4, 0xe5 })));
+		emit1(c, PICK_OF(u8, 0xe6, 0xe7, 0xe4, 0xe5));
 		emit1(c, PICK(ports));
 		break;
 	case 3:
@@ -1188,10 +1191,9 @@ static void emit_insn(struct code *c)
 	case 7:		/* mov to/from CRn */
 		v = rnd_value();
 		if (chance(50))
-			v = PICK(((const u32[]){ 0x80000011, 0x11, 0x10, 0x1,
-						 0x60000011, 0x80000001,
-						 0x20, 0xa0, 0x6f0, 0x40620,
-						 0x1000, 0x200000 }));
+			v = PICK_OF(u32, 0x80000011, 0x11, 0x10, 0x1,
+				    0x60000011, 0x80000001, 0x20, 0xa0, 0x6f0,
+				    0x40620, 0x1000, 0x200000);
 		emit_mov(c, 0, v);
 		emit(c, "\x0f", 1);
 		emit1(c, chance(70) ? 0x22 : 0x20);
@@ -1214,16 +1216,14 @@ static void emit_insn(struct code *c)
 		break;
 	case 9:		/* xsetbv */
 		emit_mov(c, 1, chance(80) ? 0 : rnd(3));
-		emit_mov(c, 0, PICK(((const u32[]){ 1, 3, 7, 0x207, 0xe7,
-						    0x2ff, 0 })));
+		emit_mov(c, 0, PICK_OF(u32, 1, 3, 7, 0x207, 0xe7, 0x2ff, 0));
 		emit_mov(c, 2, 0);
 		emit(c, "\x0f\x01\xd1", 3);
 		break;
 	case 10:	/* cpuid leaf */
-		emit_mov(c, 0, PICK(((const u32[]){ 0, 1, 7, 0xb, 0xd,
-						    0x80000001, 0x8000000a,
-						    0x40000000, 0x80000008,
-						    0x1f, 0x14 })));
+		emit_mov(c, 0, PICK_OF(u32, 0, 1, 7, 0xb, 0xd, 0x80000001,
+				       0x8000000a, 0x40000000, 0x80000008, 0x1f,
+				       0x14));
 		emit_mov(c, 1, rnd(3));
 		emit(c, "\x0f\xa2", 2);
 		break;
@@ -1259,9 +1259,9 @@ static void emit_insn(struct code *c)
 			}
 			emit(c, (u32[]){ G_CODE + rnd(64) }, 4);
 		}
-		emit(c, (u16[]){ PICK(((const u16[]){ SEL_CODE64, SEL_CODE32,
-						     SEL_CODE16, SEL_DATA,
-						     SEL_TSS, 0, 0x1000 })) },
+		emit(c, (u16[]){ PICK_OF(u16, SEL_CODE64, SEL_CODE32,
+					 SEL_CODE16, SEL_DATA, SEL_TSS, 0,
+					 0x1000) },
 		     2);
 		break;
 	case 15:	/* short jump around */
@@ -1276,9 +1276,8 @@ static void emit_insn(struct code *c)
 	default:
 		f = PICK(fixed);
 		if (f[1] == 0x8e || f[2] == 0x00)
-			emit_mov(c, 0, PICK(((const u32[]){ SEL_DATA, SEL_TSS,
-							     SEL_CODE32, 0,
-							     0x3, 0xffff })));
+			emit_mov(c, 0, PICK_OF(u32, SEL_DATA, SEL_TSS,
+					       SEL_CODE32, 0, 0x3, 0xffff));
 		if (f[1] == 0x6c || f[1] == 0x6e || f[2] == 0x6c ||
 		    f[2] == 0x6e || f[2] == 0x6d || f[2] == 0x6f) {
 			emit_mov(c, 2, PICK(ports));
@@ -1476,8 +1475,8 @@ static void op_memslot(void)
 	mr.slot = chance(70) ? 1 + rnd(6) : PICK(ids);
 	mr.guest_phys_addr = chance(80) ? PICK(gpas) + rnd(8) * PAGE :
 			     rnd_value();
-	mr.memory_size = PICK(((const u64[]){ 0, PAGE, 2 * PAGE, 16 * PAGE,
-					     GUEST_MEM, 2 * GUEST_MEM }));
+	mr.memory_size = PICK_OF(u64, 0, PAGE, 2 * PAGE, 16 * PAGE, GUEST_MEM,
+				 2 * GUEST_MEM);
 	if (chance(5))
 		mr.memory_size = rnd_value();
 	mr.userspace_addr = (u64)(unsigned long)(hva + rnd(2) * GUEST_MEM +
@@ -1702,7 +1701,7 @@ static void check_exit(const struct obj *o, int r)
 		     run->io.size != 4) || !run->io.count ||
 		    run->io.data_offset < sizeof(*run) ||
 		    end > o->run_size)
-			fail("I/O exit out of bounds: dir %u size %u count %u data_offset %llu, mapping %zu",
+			fail("I/O exit out of bounds: dir %u size %u count %u at %llu, map %zu",
 			     run->io.direction, run->io.size, run->io.count,
 			     (unsigned long long)run->io.data_offset,
 			     o->run_size);
@@ -1827,9 +1826,8 @@ static u32 rnd_count(u32 max_fit)
 	case 3:
 		return max_fit;
 	case 4:
-		return PICK(((const u32[]){ 255, 256, 257, 512, 1023, 1024,
-					    4095, 4096, 4097, 0x7fffffff,
-					    0x80000000, 0xffffffff }));
+		return PICK_OF(u32, 255, 256, 257, 512, 1023, 1024, 4095, 4096,
+			       4097, 0x7fffffff, 0x80000000, 0xffffffff);
 	default:
 		return rnd(64);
 	}
@@ -1946,8 +1944,7 @@ static void fill_special(const struct ioc *io, u8 *buf, size_t len)
 		if (chance(70)) {
 			z->addr = chance(50) ? PICK(mmio_addrs) :
 				  PICK(ports);
-			z->size = PICK(((const u32[]){ 1, 2, 4, 8, 0, PAGE,
-						       0x10000 }));
+			z->size = PICK_OF(u32, 1, 2, 4, 8, 0, PAGE, 0x10000);
 			z->pio = rnd(2);
 		}
 		break;
@@ -2217,7 +2214,7 @@ static void op_eventfd(void)
 	} else {
 		io.fd = efd;
 		io.addr = chance(50) ? PICK(ports) : PICK(mmio_addrs);
-		io.len = PICK(((const u32[]){ 0, 1, 2, 4, 8, 3, 16 }));
+		io.len = PICK_OF(u32, 0, 1, 2, 4, 8, 3, 16);
 		io.flags = chance(70) ? rnd(8) : rnd_value();
 		io.datamatch = rnd_value();
 		do_ioctl(vm, HV_IOEVENTFD, place_arg(&io, sizeof(io)));
@@ -2256,10 +2253,9 @@ static void op_mmap(void)
 
 	if (fd < 0)
 		return;
-	len = PICK(((const size_t[]){ PAGE, 2 * PAGE, 3 * PAGE, 4 * PAGE,
-				      16 * PAGE }));
+	len = PICK_OF(size_t, PAGE, 2 * PAGE, 3 * PAGE, 4 * PAGE, 16 * PAGE);
 	off = chance(70) ? rnd(4) * PAGE :
-	      (off_t)PICK(((const u64[]){ 3, 4, 64, 0x7fff, 0xfffff })) * PAGE;
+	      (off_t)PICK_OF(u64, 3, 4, 64, 0x7fff, 0xfffff) * PAGE;
 	atomic_fetch_add(&sh->mmaps, 1);
 	p = mmap(NULL, len, PICK(prots), chance(85) ? MAP_SHARED : MAP_PRIVATE,
 		 fd, off);
@@ -2361,8 +2357,7 @@ static void op_fork(void)
 				     MAP_SHARED, o.fd, rnd(3) * PAGE);
 				break;
 			default:
-				atomic_fetch_add_explicit(&sh->ioctls, 1,
-					memory_order_relaxed);
+				atomic_fetch_add(&sh->ioctls, 1);
 				ioctl(o.fd, iocs[rnd(ARRAY_SIZE(iocs))].cmd,
 				      arena.base);
 			}
@@ -2672,13 +2667,14 @@ static bool modules_settled(u64 seed)
 		usleep(10000);
 	}
 	for (i = 0; i < nr_mods; i++)
-		fprintf(stderr, "hvfuzz: FAIL (program seed 0x%016" PRIx64 "): module %s refcnt %d, was %d: a VM or vCPU was not freed\n",
+		fprintf(stderr,
+			"hvfuzz: FAIL (program seed 0x%016llx): module %s refcnt %d, was %d: a VM or vCPU was not freed\n",
 			seed, mod_names[i], read_module_refcnt(mod_names[i]),
 			mod_base[i]);
 	return false;
 }
 
-static long meminfo(const char *key)
+static long read_meminfo(const char *key)
 {
 	char line[256];
 	long v = -1;
@@ -2694,7 +2690,7 @@ static long meminfo(const char *key)
 	return v;
 }
 
-static void drop_caches(void)
+static void flush_caches(void)
 {
 	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
 
@@ -2804,13 +2800,13 @@ static void cg_init(void)
 	if (write_file(CG_ROOT "/cgroup.subtree_control", "+memory"))
 		return;
 	cg_on = true;
-	printf("hvfuzz: each program in its own memory cgroup: at most %d kB may stay charged after it\n",
+	printf("hvfuzz: a memory cgroup per program: at most %d kB may stay charged\n",
 	       CG_LEAK_KB);
 }
 
 static void cg_path(char *buf, size_t len, u64 seed, const char *file)
 {
-	snprintf(buf, len, CG_ROOT "/hvfuzz-%016" PRIx64 "%s%s", seed,
+	snprintf(buf, len, CG_ROOT "/hvfuzz-%016llx%s%s", seed,
 		 file ? "/" : "", file ? file : "");
 }
 
@@ -2847,7 +2843,8 @@ static bool cg_check(u64 seed)
 	if (cur / 1024 > cg_max_kb)
 		cg_max_kb = cur / 1024;
 	if (cur >= 0 && cur / 1024 >= CG_LEAK_KB) {
-		fprintf(stderr, "hvfuzz: FAIL (program seed 0x%016" PRIx64 "): %ld kB still charged to its memory cgroup after it exited and its VMs were destroyed:\n",
+		fprintf(stderr,
+			"hvfuzz: FAIL (program seed 0x%016llx): %ld kB still charged to its memory cgroup after it exited and its VMs were destroyed:\n",
 			seed, cur / 1024);
 		cg_path(path, sizeof(path), seed, "memory.stat");
 		f = fopen(path, "r");
@@ -2900,7 +2897,8 @@ static int run_program(u64 seed)
 			break;
 		if (!killed && now_s() - start > limit) {
 			/* Programs end by themselves in ~2 s; force it. */
-			fprintf(stderr, "hvfuzz: program seed 0x%016" PRIx64 " still runs after %.0f s; its threads:\n",
+			fprintf(stderr,
+				"hvfuzz: program seed 0x%016llx still runs after %.0f s; its threads:\n",
 				seed, limit);
 			dump_stacks(pid);
 			kill(-pid, SIGKILL);
@@ -2910,7 +2908,8 @@ static int run_program(u64 seed)
 			start = now_s();
 			limit = 30.0;
 		} else if (killed && now_s() - start > limit) {
-			fprintf(stderr, "hvfuzz: FAIL (program seed 0x%016" PRIx64 "): the program did not exit %.0f s after SIGKILL\n",
+			fprintf(stderr,
+				"hvfuzz: FAIL (program seed 0x%016llx): the program did not exit %.0f s after SIGKILL\n",
 				seed, limit);
 			dump_stacks(pid);
 			return 2;
@@ -2921,15 +2920,17 @@ static int run_program(u64 seed)
 	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
 		;
 	if (killed)
-		fprintf(stderr, "hvfuzz: program seed 0x%016" PRIx64 " killed after its time (exit is fine)\n",
+		fprintf(stderr,
+			"hvfuzz: program seed 0x%016llx killed after its time (exit is fine)\n",
 			seed);
 	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL) {
-		fprintf(stderr, "hvfuzz: FAIL (program seed 0x%016" PRIx64 "): program died of signal %d\n",
+		fprintf(stderr,
+			"hvfuzz: FAIL (program seed 0x%016llx): program died of signal %d\n",
 			seed, WTERMSIG(status));
 		return 1;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
-		fprintf(stderr, "hvfuzz: program seed 0x%016" PRIx64 " could not start\n",
+		fprintf(stderr, "hvfuzz: program seed 0x%016llx could not start\n",
 			seed);
 		return 2;
 	}
@@ -2942,7 +2943,7 @@ static int run_program(u64 seed)
 
 static void print_stats(const char *what, u64 programs, double secs)
 {
-	static const char *names[] = {
+	static const char * const names[] = {
 		[HV_EXIT_UNKNOWN] = "unknown", [HV_EXIT_EXCEPTION] = "exception",
 		[HV_EXIT_IO] = "io", [HV_EXIT_HYPERCALL] = "hypercall",
 		[HV_EXIT_DEBUG] = "debug", [HV_EXIT_HLT] = "hlt",
@@ -2953,13 +2954,14 @@ static void print_stats(const char *what, u64 programs, double secs)
 	};
 	unsigned int i;
 
-	printf("hvfuzz: %s: %" PRIu64 " programs, %llu executions (ioctls) of which %llu HV_RUN (%llu exits to userspace), %llu guests set up, %llu VMs, %llu vCPUs, %llu mmaps, %llu closes, %llu forks, %llu kills in %.0f s\n",
-	       what, programs, (unsigned long long)sh->ioctls,
-	       (unsigned long long)sh->runs, (unsigned long long)sh->run_ok,
-	       (unsigned long long)sh->guests, (unsigned long long)sh->vms,
-	       (unsigned long long)sh->vcpus, (unsigned long long)sh->mmaps,
-	       (unsigned long long)sh->closes, (unsigned long long)sh->forks,
-	       (unsigned long long)sh->kills, secs);
+	printf("hvfuzz: %s: %llu programs, %llu executions (ioctls) in %.0f s\n",
+	       what, programs, (u64)sh->ioctls, secs);
+	printf("hvfuzz: %llu HV_RUN (%llu exits), %llu guests, %llu VMs, %llu vCPUs,",
+	       (u64)sh->runs, (u64)sh->run_ok, (u64)sh->guests, (u64)sh->vms,
+	       (u64)sh->vcpus);
+	printf(" %llu mmaps, %llu closes, %llu forks, %llu kills\n",
+	       (u64)sh->mmaps, (u64)sh->closes, (u64)sh->forks,
+	       (u64)sh->kills);
 	if (cg_on)
 		printf("hvfuzz: at most %ld kB stayed charged to a program's memory cgroup\n",
 		       cg_max_kb);
@@ -3003,9 +3005,10 @@ static void hold_vms(void)
 	printf("hvfuzz: holding 2 VMs for the whole run (--hold-vm)\n");
 }
 
-static void usage(void)
+static void print_usage(void)
 {
-	fprintf(stderr, "usage: hvfuzz [--dev PATH] [--seed N] [--iterations N] [--seconds S] [--threads N] [--program-seed X] [--modules \"m ...\"] [--no-mem-check] [--hold-vm] [--verbose]\n");
+	fprintf(stderr,
+		"usage: hvfuzz [--dev PATH] [--seed N] [--iterations N] [--seconds S] [--threads N] [--program-seed X] [--modules \"m ...\"] [--no-mem-check] [--hold-vm] [--verbose]\n");
 	exit(2);
 }
 
@@ -3032,7 +3035,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		if (!v)
-			usage();
+			print_usage();
 		i++;
 		if (!strcmp(a, "--dev")) {
 			dev_path = v;
@@ -3046,14 +3049,14 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--threads")) {
 			opt_threads = strtoul(v, NULL, 0);
 			if (!opt_threads || opt_threads > 16)
-				usage();
+				print_usage();
 		} else if (!strcmp(a, "--program-seed")) {
 			opt_program_seed = strtoull(v, NULL, 0);
 			opt_program_seed_set = true;
 		} else if (!strcmp(a, "--modules")) {
 			opt_modules = v;
 		} else {
-			usage();
+			print_usage();
 		}
 	}
 	if (!opt_seed_set) {
@@ -3092,22 +3095,23 @@ int main(int argc, char **argv)
 		}
 		tcg_safe = !strncmp(vendor, "QEMU", 4);
 		if (tcg_safe)
-			printf("hvfuzz: QEMU host: TR kept present and available in SET_SREGS (tcg_safe_tr())\n");
+			printf("hvfuzz: QEMU host: TR kept available, no DR7 breakpoints\n");
 	}
 
 	if (opt_program_seed_set) {
-		printf("hvfuzz: %s: one program, seed 0x%016" PRIx64 "\n",
+		printf("hvfuzz: %s: one program, seed 0x%016llx\n",
 		       dev_path, opt_program_seed);
 		r = run_program(opt_program_seed);
 		print_stats("done", 1, 0);
 		return r ? 1 : 0;
 	}
 
-	printf("hvfuzz: %s: seed %" PRIu64 " (replay: --seed %" PRIu64 "), %u threads, %s %g\n",
+	printf("hvfuzz: %s: seed %llu (replay: --seed %llu), %u threads, %s %g\n",
 	       dev_path, opt_seed, opt_seed, opt_threads,
 	       opt_seconds ? "seconds" : "iterations",
 	       opt_seconds ? opt_seconds : (double)opt_iterations);
-	start = last_report = now_s();
+	start = now_s();
+	last_report = start;
 	for (;;) {
 		u64 x = opt_seed ^ (programs * 0x9e3779b97f4a7c15ULL);
 
@@ -3116,12 +3120,13 @@ int main(int argc, char **argv)
 		if (opt_seconds && now_s() - start >= opt_seconds)
 			break;
 		seed = splitmix64(&x);
-		printf("hvfuzz: program %" PRIu64 " seed 0x%016" PRIx64 "\n",
+		printf("hvfuzz: program %llu seed 0x%016llx\n",
 		       programs, seed);
 		r = run_program(seed);
 		programs++;
 		if (r) {
-			fprintf(stderr, "hvfuzz: program %" PRIu64 " failed; replay with --program-seed 0x%016" PRIx64 "\n",
+			fprintf(stderr,
+				"hvfuzz: program %llu failed; replay with --program-seed 0x%016llx\n",
 				programs - 1, seed);
 			bad++;
 			if (r == 2 || bad >= 5)
@@ -3129,10 +3134,10 @@ int main(int argc, char **argv)
 		}
 		/* The baseline: after a first program, caches are warm. */
 		if (programs == 1 && opt_mem_check) {
-			drop_caches();
+			flush_caches();
 			usleep(200000);
-			free0 = meminfo("MemFree");
-			slab0 = meminfo("Slab");
+			free0 = read_meminfo("MemFree");
+			slab0 = read_meminfo("Slab");
 		}
 		if (now_s() - last_report >= 10) {
 			last_report = now_s();
@@ -3146,17 +3151,18 @@ int main(int argc, char **argv)
 
 		/* RCU and deferred frees settle in a few seconds. */
 		for (tries = 0; tries < 10; tries++) {
-			drop_caches();
+			flush_caches();
 			sleep(1);
-			free1 = meminfo("MemFree");
-			slab1 = meminfo("Slab");
+			free1 = read_meminfo("MemFree");
+			slab1 = read_meminfo("Slab");
 			if (slab1 - slab0 < 8192 && free0 - free1 < 32768)
 				break;
 		}
 		printf("hvfuzz: memory: MemFree %ld -> %ld kB, Slab %ld -> %ld kB\n",
 		       free0, free1, slab0, slab1);
 		if (slab1 - slab0 >= 8192 || free0 - free1 >= 32768) {
-			fprintf(stderr, "hvfuzz: FAIL: memory not back near its baseline after every VM was closed (Slab +%ld kB, MemFree -%ld kB)\n",
+			fprintf(stderr,
+				"hvfuzz: FAIL: memory not back near its baseline after every VM was closed (Slab +%ld kB, MemFree -%ld kB)\n",
 				slab1 - slab0, free0 - free1);
 			bad++;
 		}

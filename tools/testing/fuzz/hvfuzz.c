@@ -391,7 +391,10 @@ struct program {
 	atomic_int done;
 	struct timespec deadline;
 	u64 seed;
+	void *reserve;		/* RESERVE_SIZE of PROT_NONE for wild slots */
 };
+
+#define RESERVE_SIZE	(1UL << 30)
 
 static struct program *P;
 
@@ -1465,8 +1468,21 @@ static void op_memslot(void)
 	vm = v >= 0 ? &P->vms[v] : NULL;
 	if (!vm || !vm->extra || chance(10)) {
 		rnd_bytes(&mr, sizeof(mr));
-		if (chance(50))
-			mr.userspace_addr &= 0x00007ffffffff000ULL;
+		/*
+		 * A wild slot that hv may accept stays in a PROT_NONE
+		 * reserve: never over the fuzzer's own memory.
+		 */
+		if (chance(50) && P->reserve) {
+			mr.userspace_addr = (u64)(unsigned long)P->reserve +
+					    (mr.userspace_addr % RESERVE_SIZE);
+			if (chance(80))
+				mr.userspace_addr &= ~(PAGE - 1);
+			if (mr.memory_size < (1ULL << 47))
+				mr.memory_size %= RESERVE_SIZE / 2;
+		} else if (mr.userspace_addr < (1ULL << 47) &&
+			   mr.memory_size < (1ULL << 47)) {
+			mr.userspace_addr |= 1ULL << 47;
+		}
 		do_ioctl(vmfd, HV_SET_USER_MEMORY_REGION,
 			 place_arg(&mr, sizeof(mr)));
 		return;
@@ -1477,20 +1493,32 @@ static void op_memslot(void)
 			     rnd_value();
 	mr.memory_size = PICK_OF(u64, 0, PAGE, 2 * PAGE, 16 * PAGE, GUEST_MEM,
 				 2 * GUEST_MEM);
-	if (chance(5))
+	if (chance(5)) {		/* sizes beyond the address space */
 		mr.memory_size = rnd_value();
+		if (mr.memory_size > 2 * GUEST_MEM)
+			mr.memory_size |= 1ULL << 47;
+	}
 	mr.userspace_addr = (u64)(unsigned long)(hva + rnd(2) * GUEST_MEM +
 						 rnd(16) * PAGE);
 	switch (rnd(12)) {
 	case 0:
 		mr.userspace_addr += rnd(PAGE);
 		break;
+	/*
+	 * Slots stay inside the memory they alias: a guest writes what it
+	 * likes into its memory, and beyond these would be the fuzzer's
+	 * own (thread stacks...).
+	 */
 	case 1:		/* the main backing: aliases slot 0 */
 		mr.userspace_addr = (u64)(unsigned long)vm->mem;
+		if (mr.memory_size > vm->mem_size)
+			mr.memory_size = vm->mem_size;
 		break;
 	case 2:		/* the run page of a vCPU */
-		if (pick_fd(K_VCPU, NULL, &o) >= 0 && o.run)
+		if (pick_fd(K_VCPU, NULL, &o) >= 0 && o.run) {
 			mr.userspace_addr = (u64)(unsigned long)o.run;
+			mr.memory_size = PAGE;
+		}
 		break;
 	case 3:		/* a read-only page, or the guard page */
 		mr.userspace_addr = (u64)(unsigned long)(chance(50) ? arena.ro :
@@ -2532,6 +2560,10 @@ static int program_main(u64 seed, unsigned int max_threads)
 	P->mm_chaos = chance(30);
 	P->fork_ok = chance(40);
 	P->nr_threads = 1 + rnd(max_threads);
+	P->reserve = mmap(NULL, RESERVE_SIZE, PROT_NONE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (P->reserve == MAP_FAILED)
+		P->reserve = NULL;
 	clock_gettime(CLOCK_MONOTONIC, &P->deadline);
 	P->deadline.tv_sec += 2;
 	arena_init();
@@ -2748,6 +2780,16 @@ static void dump_stacks(pid_t pid)
 			}
 			fprintf(stderr, "hvfuzz: task %s (wchan %s):\n%s",
 				d->d_name, wchan, buf);
+			/* The syscall and its arguments, user SP and PC. */
+			snprintf(path, sizeof(path), "/proc/%d/task/%s/syscall",
+				 pid, d->d_name);
+			wfd = open(path, O_RDONLY);
+			if (wfd >= 0) {
+				n = read(wfd, buf, sizeof(buf) - 1);
+				buf[n > 0 ? n : 0] = 0;
+				close(wfd);
+				fprintf(stderr, "hvfuzz:   syscall %s", buf);
+			}
 		}
 	}
 	closedir(dir);
@@ -3099,11 +3141,15 @@ int main(int argc, char **argv)
 	}
 
 	if (opt_program_seed_set) {
-		printf("hvfuzz: %s: one program, seed 0x%016llx\n",
-		       dev_path, opt_program_seed);
-		r = run_program(opt_program_seed);
-		print_stats("done", 1, 0);
-		return r ? 1 : 0;
+		if (!opt_iterations)
+			opt_iterations = 1;
+		printf("hvfuzz: %s: program seed 0x%016llx, %llu times\n",
+		       dev_path, opt_program_seed, opt_iterations);
+		for (programs = 0; programs < opt_iterations && !bad;
+		     programs++)
+			bad = run_program(opt_program_seed);
+		print_stats("done", programs, 0);
+		return bad ? 1 : 0;
 	}
 
 	printf("hvfuzz: %s: seed %llu (replay: --seed %llu), %u threads, %s %g\n",

@@ -2905,6 +2905,45 @@ static bool cg_check(u64 seed)
 }
 
 /*
+ * hv's debugfs statistics of the VMs of @pid ("entries" tells whether a
+ * stuck vCPU still enters and leaves the guest).
+ */
+static void dump_hv_stats(pid_t pid)
+{
+	char prefix[32], path[600], line[128];
+	struct dirent *d, *e;
+	DIR *dir, *vmdir;
+	FILE *f;
+
+	snprintf(prefix, sizeof(prefix), "%d-", pid);
+	dir = opendir("/sys/kernel/debug/hv");
+	while (dir && (d = readdir(dir))) {
+		if (strncmp(d->d_name, prefix, strlen(prefix)))
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/debug/hv/%s",
+			 d->d_name);
+		vmdir = opendir(path);
+		while (vmdir && (e = readdir(vmdir))) {
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path),
+				 "/sys/kernel/debug/hv/%s/%s", d->d_name,
+				 e->d_name);
+			f = fopen(path, "r");
+			while (f && fgets(line, sizeof(line), f))
+				fprintf(stderr, "hvfuzz:   %s/%s: %s",
+					d->d_name, e->d_name, line);
+			if (f)
+				fclose(f);
+		}
+		if (vmdir)
+			closedir(vmdir);
+	}
+	if (dir)
+		closedir(dir);
+}
+
+/*
  * One program in a child process: 0 clean, 1 an invariant failed, 2 it
  * did not exit (or could not run).
  */
@@ -2943,6 +2982,10 @@ static int run_program(u64 seed)
 				"hvfuzz: program seed 0x%016llx still runs after %.0f s; its threads:\n",
 				seed, limit);
 			dump_stacks(pid);
+			dump_hv_stats(pid);
+			sleep(1);
+			fprintf(stderr, "hvfuzz: one second later:\n");
+			dump_hv_stats(pid);
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			atomic_fetch_add(&sh->kills, 1);

@@ -2956,7 +2956,7 @@ static void dump_hv_stats(pid_t pid)
  */
 static int run_program(u64 seed)
 {
-	double start = now_s(), limit = 15.0;
+	double start = now_s(), limit = 10.0;
 	bool killed = false;
 	int status;
 	pid_t pid;

@@ -2743,8 +2743,10 @@ static double now_s(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-static void dump_stacks(pid_t pid)
+/* Prints every thread's state, stack and syscall; returns how many run. */
+static int dump_stacks(pid_t pid)
 {
+	int running = 0;
 	char path[320], buf[4096];
 	struct dirent *d;
 	DIR *dir;
@@ -2754,10 +2756,26 @@ static void dump_stacks(pid_t pid)
 	snprintf(path, sizeof(path), "/proc/%d/task", pid);
 	dir = opendir(path);
 	if (!dir)
-		return;
+		return 0;
 	while ((d = readdir(dir))) {
+		char *st;
+
 		if (d->d_name[0] == '.')
 			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/stat", pid,
+			 d->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = 0;
+		st = strrchr(buf, ')');
+		if (st && st[1] && st[2] == 'R') {
+			running++;
+			fprintf(stderr, "hvfuzz: task %s is running\n",
+				d->d_name);
+		}
 		snprintf(path, sizeof(path), "/proc/%d/task/%s/stack", pid,
 			 d->d_name);
 		fd = open(path, O_RDONLY);
@@ -2765,7 +2783,7 @@ static void dump_stacks(pid_t pid)
 			continue;
 		n = read(fd, buf, sizeof(buf) - 1);
 		close(fd);
-		if (n > 0) {
+		if (n >= 0) {
 			char wchan[64] = "";
 			int wfd;
 
@@ -2793,6 +2811,7 @@ static void dump_stacks(pid_t pid)
 		}
 	}
 	closedir(dir);
+	return running;
 }
 
 /*
@@ -2915,9 +2934,10 @@ static bool cg_check(u64 seed)
  * hv's debugfs statistics of the VMs of @pid ("entries" tells whether a
  * stuck vCPU still enters and leaves the guest).
  */
-static void dump_hv_stats(pid_t pid)
+static u64 dump_hv_stats(pid_t pid)
 {
 	char prefix[32], path[600], line[128];
+	u64 entries = 0;
 	struct dirent *d, *e;
 	DIR *dir, *vmdir;
 	FILE *f;
@@ -2937,9 +2957,12 @@ static void dump_hv_stats(pid_t pid)
 				 "/sys/kernel/debug/hv/%s/%s", d->d_name,
 				 e->d_name);
 			f = fopen(path, "r");
-			while (f && fgets(line, sizeof(line), f))
+			while (f && fgets(line, sizeof(line), f)) {
 				fprintf(stderr, "hvfuzz:   %s/%s: %s",
 					d->d_name, e->d_name, line);
+				if (!strncmp(line, "entries ", 8))
+					entries += strtoull(line + 8, NULL, 10);
+			}
 			if (f)
 				fclose(f);
 		}
@@ -2948,6 +2971,7 @@ static void dump_hv_stats(pid_t pid)
 	}
 	if (dir)
 		closedir(dir);
+	return entries;
 }
 
 /*
@@ -2957,7 +2981,7 @@ static void dump_hv_stats(pid_t pid)
 static int run_program(u64 seed)
 {
 	double start = now_s(), limit = 10.0;
-	bool killed = false;
+	bool killed = false, stuck = false;
 	int status;
 	pid_t pid;
 
@@ -2988,11 +3012,30 @@ static int run_program(u64 seed)
 			fprintf(stderr,
 				"hvfuzz: program seed 0x%016llx still runs after %.0f s; its threads:\n",
 				seed, limit);
-			dump_stacks(pid);
-			dump_hv_stats(pid);
+			int run1 = dump_stacks(pid), run2;
+			u64 e1 = dump_hv_stats(pid), e2;
+
 			sleep(1);
 			fprintf(stderr, "hvfuzz: one second later:\n");
-			dump_hv_stats(pid);
+			run2 = dump_stacks(pid);
+			e2 = dump_hv_stats(pid);
+			/*
+			 * A thread that ran all along while no vCPU entered
+			 * the guest is stuck in the kernel or in one guest
+			 * run that host interrupts do not end: a bug.  Ask
+			 * the kernel for the CPUs' backtraces (which fails
+			 * the test host's run).  hv only: the statistics
+			 * are hv's debugfs files.
+			 */
+			if (run1 && run2 && e1 == e2 &&
+			    !strstr(dev_path, "kvm")) {
+				fprintf(stderr,
+					"hvfuzz: FAIL (program seed 0x%016llx): a thread runs in the kernel and no vCPU enters the guest\n",
+					seed);
+				write_file("/proc/sysrq-trigger", "l");
+				sleep(1);
+				stuck = true;
+			}
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			atomic_fetch_add(&sh->kills, 1);
@@ -3011,6 +3054,8 @@ static int run_program(u64 seed)
 	/* Random kills of its children leave zombies to reap. */
 	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
 		;
+	if (stuck)
+		return 1;
 	if (killed)
 		fprintf(stderr,
 			"hvfuzz: program seed 0x%016llx killed after its time (exit is fine)\n",

@@ -112,9 +112,36 @@ struct shared {
 	atomic_ullong vcpus;
 	atomic_ullong guests;	/* guests set up with memory, mode, code */
 	atomic_uint failed;	/* an invariant failed in a program */
+	/* The last operations of the running program, shown if it hangs. */
+	atomic_uint trace_next;
+	char trace[256][200];
 };
 
 static struct shared *sh;
+
+static void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void trace(const char *fmt, ...)
+{
+	unsigned int i = atomic_fetch_add(&sh->trace_next, 1) % 256;
+	va_list ap;
+	int n;
+
+	n = snprintf(sh->trace[i], sizeof(sh->trace[i]), "[%ld] ",
+		     (long)syscall(SYS_gettid));
+	va_start(ap, fmt);
+	vsnprintf(sh->trace[i] + n, sizeof(sh->trace[i]) - n, fmt, ap);
+	va_end(ap);
+}
+
+static void trace_dump(void)
+{
+	unsigned int end = atomic_load(&sh->trace_next), i;
+
+	fprintf(stderr, "hvfuzz: its last operations:\n");
+	for (i = end > 256 ? end - 256 : 0; i < end; i++)
+		fprintf(stderr, "hvfuzz:   %s\n", sh->trace[i % 256]);
+}
 
 /* ---------------------------------------------------------------------- */
 /* Random numbers: xoshiro-like generator seeded by splitmix64 */
@@ -541,10 +568,15 @@ static long do_ioctl(int fd, unsigned long cmd, unsigned long arg)
 	long r;
 
 	atomic_fetch_add_explicit(&sh->ioctls, 1, memory_order_relaxed);
+	trace("ioctl(%d, %#lx, %#lx)", fd, cmd, arg);
+	if (opt_verbose)
+		fprintf(stderr, "  [%ld] ioctl(%d, %#lx, %#lx)...\n",
+			(long)syscall(SYS_gettid), fd, cmd, arg);
 	r = ioctl(fd, cmd, arg);
 	if (opt_verbose)
-		fprintf(stderr, "  ioctl(%d, %#lx, %#lx) = %ld %s\n", fd, cmd,
-			arg, r, r < 0 ? strerror(errno) : "");
+		fprintf(stderr, "  [%ld] ioctl(%d, %#lx, %#lx) = %ld %s\n",
+			(long)syscall(SYS_gettid), fd, cmd, arg, r,
+			r < 0 ? strerror(errno) : "");
 	return r;
 }
 
@@ -1684,6 +1716,17 @@ static void setup_guest(int fd, int v)
 		return;
 	mode_sregs(&sr, mode);
 	tcg_safe_tr(&sr, sizeof(sr));
+	{
+		char hex[3 * 48 + 1];
+		size_t i;
+
+		for (i = 0; i < 48 && i < code_len; i++)
+			snprintf(hex + 3 * i, 4, " %02x", code[i]);
+		trace("guest fd %d: mode %d cr0 %#llx cr4 %#llx efer %#llx cs %#x/%d/%d tr %d/%d",
+		      fd, mode, sr.cr0, sr.cr4, sr.efer, sr.cs.selector,
+		      sr.cs.l, sr.cs.db, sr.tr.type, sr.tr.present);
+		trace("code%s", hex);
+	}
 	do_ioctl(fd, HV_SET_SREGS, (unsigned long)&sr);
 
 	rnd_bytes(&regs, sizeof(regs));
@@ -1788,6 +1831,8 @@ static void op_run(void)
 		atomic_fetch_add_explicit(&sh->runs, 1, memory_order_relaxed);
 		r = do_ioctl(fd, HV_RUN, chance(98) ? 0 : rnd_int_arg());
 		cur_run = NULL;
+		trace("RUN fd %d = %d, exit %u", fd, r,
+		      o.run ? o.run->exit_reason : 0);
 		if (r == 0)
 			atomic_fetch_add_explicit(&sh->run_ok, 1,
 						  memory_order_relaxed);
@@ -3018,6 +3063,7 @@ static int run_program(u64 seed)
 			sleep(1);
 			fprintf(stderr, "hvfuzz: one second later:\n");
 			run2 = dump_stacks(pid);
+			trace_dump();
 			e2 = dump_hv_stats(pid);
 			/*
 			 * A thread that ran all along while no vCPU entered
@@ -3241,8 +3287,10 @@ int main(int argc, char **argv)
 		printf("hvfuzz: %s: program seed 0x%016llx, %llu times\n",
 		       dev_path, opt_program_seed, opt_iterations);
 		for (programs = 0; programs < opt_iterations && !bad;
-		     programs++)
+		     programs++) {
+			atomic_store(&sh->trace_next, 0);
 			bad = run_program(opt_program_seed);
+		}
 		print_stats("done", programs, 0);
 		return bad ? 1 : 0;
 	}
@@ -3263,6 +3311,7 @@ int main(int argc, char **argv)
 		seed = splitmix64(&x);
 		printf("hvfuzz: program %llu seed 0x%016llx\n",
 		       programs, seed);
+		atomic_store(&sh->trace_next, 0);
 		r = run_program(seed);
 		programs++;
 		if (r) {

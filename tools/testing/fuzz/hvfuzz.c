@@ -55,6 +55,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -971,6 +972,27 @@ static void tcg_safe_tr(void *sregs, size_t len)
 }
 
 /*
+ * QEMU 7.2 TCG also locks up the CPU that runs a nested guest whose EFER
+ * has bits beyond SCE, LME, LMA, NXE and SVME (e.g. 0xeb00 in 32-bit
+ * protected mode): the guest never leaves, not even for NMIs, and the
+ * host reports an RCU stall.  Linux's kvm_amd, which like hv takes any
+ * EFER in SET_SREGS and hands it to VMRUN, hangs the same way
+ * (Documentation/virt/hv/testing.rst).  On QEMU the
+ * fuzzer sets only those EFER bits.  @efer_off: offset of efer in the
+ * structure (hv_sregs and hv_sregs2 differ).
+ */
+static void tcg_safe_efer(void *sregs, size_t len, size_t efer_off)
+{
+	u64 efer;
+
+	if (!tcg_safe || len < efer_off + 8)
+		return;
+	memcpy(&efer, (u8 *)sregs + efer_off, 8);
+	efer &= 0x1d01;
+	memcpy((u8 *)sregs + efer_off, &efer, 8);
+}
+
+/*
  * QEMU 7.2 TCG also crashes (a NULL gdbstub in gdb_set_stop_cpu()) when a
  * guest's DR7 execute breakpoint is hit with a non-zero CS base: its
  * breakpoint handler compares the breakpoint's linear address with EIP,
@@ -1716,6 +1738,7 @@ static void setup_guest(int fd, int v)
 		return;
 	mode_sregs(&sr, mode);
 	tcg_safe_tr(&sr, sizeof(sr));
+	tcg_safe_efer(&sr, sizeof(sr), offsetof(struct hv_sregs, efer));
 	{
 		char hex[3 * 48 + 1];
 		size_t i;
@@ -2157,6 +2180,10 @@ static void op_ioctl(void)
 	fill_special(io, buf, len);
 	if (io->cmd == HV_SET_SREGS || io->cmd == HV_SET_SREGS2)
 		tcg_safe_tr(buf, len);
+	if (io->cmd == HV_SET_SREGS)
+		tcg_safe_efer(buf, len, offsetof(struct hv_sregs, efer));
+	if (io->cmd == HV_SET_SREGS2)
+		tcg_safe_efer(buf, len, offsetof(struct hv_sregs2, efer));
 	if (io->cmd == HV_SET_DEBUGREGS) {
 		struct hv_debugregs *d = (void *)buf;
 

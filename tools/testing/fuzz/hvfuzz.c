@@ -2894,7 +2894,7 @@ static int dump_stacks(pid_t pid)
  * nothing: what stays charged was not freed.
  */
 #define CG_ROOT		"/sys/fs/cgroup"
-#define CG_LEAK_KB	512	/* deferred frees, per-CPU caches: less */
+#define CG_LEAK_KB	128	/* RCU-deferred frees and the like: less */
 
 static bool cg_on;
 static long cg_max_kb;		/* the most a program left, for the report */
@@ -2909,19 +2909,6 @@ static int write_file(const char *path, const char *s)
 	r = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -1;
 	close(fd);
 	return r;
-}
-
-static long read_long(const char *path)
-{
-	char buf[64] = "";
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	return n > 0 ? strtol(buf, NULL, 10) : -1;
 }
 
 static void cg_init(void)
@@ -2955,6 +2942,30 @@ static void cg_enter(u64 seed)
 	write_file(path, "0");
 }
 
+/*
+ * What a cgroup's memory.stat says is in use: anonymous, file and kernel
+ * memory (slab, stacks, page tables, per-CPU, vmalloc), socket buffers.
+ * Not memory.current: that also counts charges each CPU keeps in stock
+ * (up to 64 pages per CPU) without anything in them.
+ */
+static long cg_charged(const char *stat)
+{
+	char key[64];
+	long total = -1;
+	unsigned long long v;
+	FILE *f = fopen(stat, "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %llu", key, &v) == 2) {
+		if (!strcmp(key, "anon") || !strcmp(key, "file") ||
+		    !strcmp(key, "kernel") || !strcmp(key, "sock"))
+			total = (total < 0 ? 0 : total) + v;
+	}
+	fclose(f);
+	return total;
+}
+
 /* After the program: what it left charged; false if too much. */
 static bool cg_check(u64 seed)
 {
@@ -2965,9 +2976,9 @@ static bool cg_check(u64 seed)
 
 	if (!cg_on)
 		return true;
-	cg_path(path, sizeof(path), seed, "memory.current");
+	cg_path(path, sizeof(path), seed, "memory.stat");
 	for (i = 0; i < 300; i++) {
-		cur = read_long(path);
+		cur = cg_charged(path);
 		if (cur >= 0 && cur / 1024 < CG_LEAK_KB)
 			break;
 		while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)

@@ -1948,6 +1948,9 @@ static void fill_special(const struct ioc *io, u8 *buf, size_t len)
 			else
 				m->entries[i].index = rnd_value();
 			m->entries[i].data = chance(30) ? 0 : rnd_value();
+			/* See tcg_safe_efer(). */
+			if (tcg_safe && m->entries[i].index == 0xc0000080)
+				m->entries[i].data &= 0x1d01;
 		}
 		break;
 	}

@@ -2187,6 +2187,16 @@ static void op_ioctl(void)
 		tcg_safe_efer(buf, len, offsetof(struct hv_sregs, efer));
 	if (io->cmd == HV_SET_SREGS2)
 		tcg_safe_efer(buf, len, offsetof(struct hv_sregs2, efer));
+	/* What a hang report needs to tell the suspects apart. */
+	if (io->cmd == HV_SET_MSRS && len >= sizeof(struct hv_msrs)) {
+		struct hv_msrs *m = (void *)buf;
+		u32 i;
+
+		for (i = 0; i < m->nmsrs && i < 8 &&
+		     sizeof(*m) + (i + 1) * sizeof(m->entries[0]) <= len; i++)
+			trace("  SET_MSRS %#x = %#llx", m->entries[i].index,
+			      (u64)m->entries[i].data);
+	}
 	if (io->cmd == HV_SET_DEBUGREGS) {
 		struct hv_debugregs *d = (void *)buf;
 

@@ -14,6 +14,9 @@
 #                          the x86-svm and x86-vmx hosts, runner and DKMS checks
 #   make check-debug       the selftests in x86-svm on a debug kernel built from
 #                          linux-source-6.1 (KASAN, lockdep, kmemleak, DEBUG_VM)
+#   make fuzz              hvfuzz against hv for FUZZ_SECONDS (default 600), then
+#                          against kvm_amd for FUZZ_KVM_SECONDS (default 120), in
+#                          one x86-svm boot; FUZZ_SEED=N replays a run
 #   make clean
 
 HV_ROOT		:= $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -26,8 +29,9 @@ HVHOST		:= $(HV_ROOT)/tools/testing/hosts/hvhost
 export HV_ROOT BUILD
 
 .PHONY: all modules install install-headers install-udev clean deps \
-	run bench check check-debug check-bench check-kvm-selftests check-abi check-unit check-build check-style check-hosts \
-	check-runner check-dkms check-arm64 check-s390 check-qemu selftests
+	run bench fuzz check check-debug check-bench check-fuzz check-kvm-selftests check-abi check-unit \
+	check-build check-style check-hosts check-runner check-dkms check-arm64 check-s390 check-qemu \
+	selftests
 
 all: modules
 
@@ -72,6 +76,17 @@ check: deps
 check-debug: deps
 	scripts/check-debug.sh
 
+FUZZ_SECONDS	?= 600
+FUZZ_KVM_SECONDS ?= 120
+FUZZ_SEED	?=
+fuzz: deps
+	$(MAKE) -s -C $$($(HVHOST) kdir) M=$(HV_ROOT) modules
+	tools/testing/fuzz/run.sh --name fuzz-long \
+		--modules "virt/hv/hv.ko arch/x86/hv/svm/hv-amd.ko" \
+		--seconds $(FUZZ_SECONDS) --kvm-seconds $(FUZZ_KVM_SECONDS) \
+		$(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
+
 check-abi check-unit check-build check-style check-hosts check-runner \
-check-dkms check-arm64 check-s390 check-kvm-selftests check-bench check-qemu selftests: deps
+check-dkms check-arm64 check-s390 check-kvm-selftests check-bench check-qemu check-fuzz \
+selftests: deps
 	scripts/check.sh $(@:check-%=%)

@@ -5,6 +5,8 @@
 # (mkguest.sh) with 2 vCPUs inside the x86-svm test host, on Linux's
 # kvm_amd (/dev/kvm, default) or on hv + hv-amd (/dev/hv, modules built
 # from this tree), after checking hv-vmm's error messages.
+# HV_VMM_HOST=x86-vmx: the Bochs host instead, with kvm_intel or hv +
+# hv-intel.  HV_VMM_CPUS: the guest's vCPUs (default 2).
 # HV_VMM_ARGS: more hv-vmm options (e.g. --no-eventfd); HV_VMM_APPEND: more
 # guest command line (e.g. guest.poweroff=acpi); HV_VMM_TIMEOUT:
 # the host's timeout (default 900 s).
@@ -16,24 +18,32 @@ BUILD=${BUILD:-$HV_ROOT/build}
 HVHOST=$HV_ROOT/tools/testing/hosts/hvhost
 which=${1:-kvm}
 shift || true
+host=${HV_VMM_HOST:-x86-svm}
+cpus=${HV_VMM_CPUS:-2}
+case $host in
+x86-svm) kvm=kvm_amd backend=arch/x86/hv/svm/hv-amd.ko ;;
+x86-vmx) kvm=kvm_intel backend=arch/x86/hv/vmx/hv-intel.ko ;;
+*)	echo "$0: HV_VMM_HOST is x86-svm or x86-vmx" >&2; exit 2 ;;
+esac
 payload=$BUILD/payload-vmm-$which
+[ "$host" = x86-svm ] || payload+=-$host
 
 rm -rf "$payload" && mkdir -p "$payload"
 make -s -C tools/hv OUTPUT="$payload" "$payload/hv-vmm"
 tools/hv/mkguest.sh "$payload"
 case $which in
-kvm)	load="modprobe kvm_amd"; dev=/dev/kvm; hostargs=(--with-kvm) ;;
-hv)	load="insmod /hv/modules/hv.ko && insmod /hv/modules/hv-amd.ko"
+kvm)	load="modprobe $kvm"; dev=/dev/kvm; hostargs=(--with-kvm) ;;
+hv)	load="insmod /hv/modules/hv.ko && insmod /hv/modules/${backend##*/}"
 	dev=/dev/hv
 	KDIR=$("$HVHOST" kdir)
 	make -s -C "$KDIR" M="$HV_ROOT" modules
-	hostargs=(--modules "virt/hv/hv.ko arch/x86/hv/svm/hv-amd.ko") ;;
+	hostargs=(--modules "virt/hv/hv.ko $backend") ;;
 *)	echo "usage: $0 [kvm|hv] [hvhost run options]" >&2; exit 2 ;;
 esac
 # noxsave: under QEMU TCG the nested guest's XSETBV does not reach the L1
 # hypervisor (kvm_amd's CPUID.0xd.0 EBX stays at the size for XCR0 = x87|SSE),
 # and Linux WARNs "XSAVE consistency problem", which fails the host run.
-append="tsc=reliable guest.cpus=2 noxsave ${HV_VMM_APPEND:-}"
+append="tsc=reliable guest.cpus=$cpus noxsave ${HV_VMM_APPEND:-}"
 cat >"$payload/run.sh" <<EOT
 cd /payload
 fails=0
@@ -58,7 +68,7 @@ $load || exit 1
  for f in /sys/kernel/debug/hv/*/vcpu*; do
 	[ -f "\$f" ] && echo "vmm-test: \$f: \$(tr '\\n' ' ' <"\$f")"
  done) &
-./hv-vmm --dev $dev --cpus 2 --mem 256 --kernel ./vmlinuz ${HV_VMM_ARGS:-} \\
+./hv-vmm --dev $dev --cpus $cpus --mem 256 --kernel ./vmlinuz ${HV_VMM_ARGS:-} \\
 	--initrd guest-initrd.gz --disk disk.img --append "$append"
 rc=\$?
 echo "vmm-test: hv-vmm exit status \$rc"
@@ -71,5 +81,5 @@ else
 fi
 [ \$rc = 0 ] && [ \$fails = 0 ]
 EOT
-exec "$HVHOST" run --host x86-svm --payload "$payload" --name "vmm-$which" \
+exec "$HVHOST" run --host "$host" --payload "$payload" --name "vmm-$which" \
 	--timeout "${HV_VMM_TIMEOUT:-900}" "${hostargs[@]}" "$@"

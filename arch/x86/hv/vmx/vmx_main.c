@@ -147,14 +147,25 @@ static int vmx_cpu_enable(void)
 	 * CR4.VMXE already set means another hypervisor is in VMX operation
 	 * on this CPU (SDM 24.7); a second VMXON would fail or worse.
 	 */
-	if (cr4_read_shadow() & X86_CR4_VMXE)
+	if (cr4_read_shadow() & X86_CR4_VMXE) {
+		pr_err("CPU %d: CR4.VMXE is already set: another hypervisor is in VMX operation\n",
+		       smp_processor_id());
 		return -EBUSY;
+	}
 
-	/* SDM 24.7: VMXON #GPs unless the control MSR is locked with VMX on. */
+	/*
+	 * SDM 24.7: VMXON #GPs unless the control MSR is locked with VMX on.
+	 * vmx_probe() checked the boot CPU; the firmware may have set up
+	 * another CPU differently.
+	 */
 	rdmsrl(MSR_IA32_FEAT_CTL, feat_ctl);
 	if (!(feat_ctl & FEAT_CTL_LOCKED) ||
-	    !(feat_ctl & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX))
+	    !(feat_ctl & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX)) {
+		pr_err("CPU %d: VT-x is %s by the firmware (IA32_FEATURE_CONTROL %#llx)\n",
+		       smp_processor_id(), feat_ctl & FEAT_CTL_LOCKED ?
+		       "locked off" : "not enabled and locked", feat_ctl);
 		return -EOPNOTSUPP;
+	}
 
 	cr4_set_bits(X86_CR4_VMXE);
 	r = vmx_vmxon(page_to_phys(__this_cpu_read(vmx_vmxon_page)));

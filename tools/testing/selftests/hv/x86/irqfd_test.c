@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -312,7 +313,27 @@ static void *signal_loop(void *arg)
  * under them; the eventfds outlive the VM and are signalled after it
  * is gone.  Nothing may crash, leak or use freed memory (the test hosts
  * run with slub_debug).
+ *
+ * Each round waits for about four SRCU grace periods (resampler attach
+ * and detach, the irqfd shutdowns DEASSIGN flushes), some 45 ms of
+ * guest time on one CPU that the two signalling threads keep busy.  The
+ * single-CPU Bochs host needs minutes of real time for a second of that,
+ * so the churn stops after CHURN_ROUNDS rounds or, once CHURN_MIN_ROUNDS
+ * rounds (two VM closes) are done, after CHURN_SECS seconds.
  */
+#define CHURN_ROUNDS		200
+#define CHURN_MIN_ROUNDS	20
+#define CHURN_SECS		1
+#define CHURN_CLOSE_EVERY	10
+
+static double now_secs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 TEST(irqfd_churn)
 {
 	struct hv_irq_routing_entry e[2] = {
@@ -322,6 +343,7 @@ TEST(irqfd_churn)
 	struct signaller sig[2];
 	pthread_t thread[2];
 	struct hv_vm *vm;
+	double start;
 	int i, j;
 
 	vm = hv_vm_create_bare();
@@ -331,8 +353,12 @@ TEST(irqfd_churn)
 		ASSERT_EQ(0, pthread_create(&thread[j], NULL, signal_loop,
 					    &sig[j]));
 	}
-	for (i = 0; i < 200; i++) {
+	start = now_secs();
+	for (i = 0; i < CHURN_ROUNDS; i++) {
 		u32 gsi = i & 1 ? MSI_GSI : 4;
+
+		if (i >= CHURN_MIN_ROUNDS && now_secs() - start > CHURN_SECS)
+			break;
 
 		ASSERT_EQ(0, __irqfd(vm, sig[0].fd, gsi, 0, 0));
 		ASSERT_EQ(0, __irqfd(vm, sig[1].fd, 4, HV_IRQFD_FLAG_RESAMPLE,
@@ -340,7 +366,7 @@ TEST(irqfd_churn)
 		ASSERT_EQ(0, __set_routing(vm, e, i % 3, 0));
 		ASSERT_EQ(0, __irqfd(vm, sig[0].fd, gsi,
 				     HV_IRQFD_FLAG_DEASSIGN, 0));
-		if (i % 50 != 49) {
+		if (i % CHURN_CLOSE_EVERY != CHURN_CLOSE_EVERY - 1) {
 			ASSERT_EQ(0, __irqfd(vm, sig[1].fd, 4,
 					     HV_IRQFD_FLAG_DEASSIGN, 0));
 			continue;
@@ -350,6 +376,7 @@ TEST(irqfd_churn)
 		vm = hv_vm_create_bare();
 		ASSERT_EQ(NULL, create_irqchip(vm));
 	}
+	TH_LOG("%d rounds in %.2f s", i, now_secs() - start);
 	ASSERT_EQ(0, __irqfd(vm, sig[0].fd, 4, 0, 0));
 	hv_vm_free(vm);
 	usleep(10000);

@@ -213,8 +213,13 @@ static int failures;
  * counts (for slow hosts such as Bochs), never below the quick ones.
  */
 static unsigned long count_div = 1;
-#define N(full, small)	(quick ? (small) : \
-			 (full) / count_div > (small) ? (full) / count_div : (small))
+
+static unsigned long iters(unsigned long full, unsigned long small)
+{
+	if (quick || full / count_div < small)
+		return small;
+	return full / count_div;
+}
 
 struct vm {
 	int fd;
@@ -503,7 +508,7 @@ static const struct hv_cpuid_entry2 *cpuid_leaf(uint32_t fn)
 static void bench_cpuid_leaf(const char *metric, uint32_t fn)
 {
 	const struct hv_cpuid_entry2 *leaf = cpuid_leaf(fn);
-	unsigned long n = N(5000, 50);
+	unsigned long n = iters(5000, 50);
 	struct hv_regs regs = { .rsi = fn, .rdi = 100 };
 	struct vm v;
 	uint64_t ns;
@@ -535,7 +540,7 @@ static void bench_rdmsr(const char *metric)
 		struct hv_msrs h;
 		struct hv_msr_entry e;
 	} msrs = { .h.nmsrs = 1, .e.index = BENCH_MSR };
-	unsigned long n = N(5000, 50);
+	unsigned long n = iters(5000, 50);
 	struct hv_regs regs = { .rcx = BENCH_MSR, .rdi = 100 };
 	struct vm v;
 	uint64_t ns;
@@ -561,7 +566,7 @@ static void bench_rdmsr(const char *metric)
 
 static void bench_ioeventfd(const char *metric)
 {
-	unsigned long n = N(5000, 50);
+	unsigned long n = iters(5000, 50);
 	struct hv_ioeventfd ioev = {
 		.addr = IOEVENT_PORT,
 		.len = 1,
@@ -608,7 +613,7 @@ enum user_exit { USER_PIO, USER_MMIO, USER_HLT };
 /* One exit to userspace per iteration; checks each exit's data. */
 static void bench_user_exit(const char *metric, enum user_exit kind)
 {
-	unsigned long n = N(2000, 20), i, warm = 50;
+	unsigned long n = iters(2000, 20), i, warm = 50;
 	struct hv_regs regs = { 0 };
 	uint64_t t0 = 0, t1;
 	struct hv_run *run;
@@ -729,7 +734,7 @@ static bool thp_available(void)
  */
 static void bench_touch(const char *metric, bool thp)
 {
-	size_t size = thp ? N(32, 4) * MIB : N(16, 1) * MIB;
+	size_t size = thp ? iters(32, 4) * MIB : iters(16, 1) * MIB;
 	unsigned long pages = size / 4096;
 	struct hv_regs regs = { 0 };
 	uint64_t ns;
@@ -785,7 +790,7 @@ static void bench_touch(const char *metric, bool thp)
 
 static void bench_vm_create(const char *metric)
 {
-	unsigned long n = N(20, 3), i;
+	unsigned long n = iters(20, 3), i;
 	uint64_t t0;
 
 	close(create_vm());		/* warm up */
@@ -797,7 +802,7 @@ static void bench_vm_create(const char *metric)
 
 static void bench_vcpu_create(const char *metric)
 {
-	unsigned long per_vm = N(16, 2), vms = N(4, 1), i, j;
+	unsigned long per_vm = iters(16, 2), vms = iters(4, 1), i, j;
 	int fds[16], vm, max = check_cap(HV_CAP_MAX_VCPUS);
 	uint64_t total = 0, t0;
 
@@ -822,7 +827,7 @@ static void bench_vcpu_create(const char *metric)
 /* Add and delete one 4 KiB slot while @present others exist. */
 static void bench_memslot(const char *metric, unsigned int present)
 {
-	unsigned long n = N(20, 3), i;
+	unsigned long n = iters(20, 3), i;
 	unsigned int s;
 	uint64_t t0, t1;
 	char *mem;
@@ -1053,7 +1058,7 @@ static bool wake_round(struct vm *v, const char *metric)
 /* Halt until the APIC timer fires, WAKE_PERIOD_NS after it was armed. */
 static void bench_wake_timer(const char *metric)
 {
-	unsigned long n = N(1000, 10), warm = N(50, 2);
+	unsigned long n = iters(1000, 10), warm = iters(50, 2);
 	struct hv_regs regs = { 0 };
 	uint64_t t0, ns;
 	struct vm v;
@@ -1130,7 +1135,7 @@ static void bench_wake_ipi(const char *metric)
 {
 	struct sigaction sa = { .sa_handler = on_usr1 };
 	struct hv_mp_state mp = { .mp_state = HV_MP_STATE_RUNNABLE };
-	unsigned long n = N(1000, 10), warm = N(50, 2), i;
+	unsigned long n = iters(1000, 10), warm = iters(50, 2), i;
 	struct hv_regs regs = { 0 };
 	struct pong p = { 0 };
 	pthread_t thread;
@@ -1207,9 +1212,11 @@ stop:
 	vm_free(&v);
 }
 
+/* ---- not in hvbench ------------------------------------------------- */
+
 static void na_boot(const char *metric)
 {
-	put_na(metric, "not in hvbench: make check's vmm step prints hv-vmm's boot time on both");
+	put_na(metric, "make check's vmm step times hv-vmm's Linux boot on both (real time)");
 }
 
 /* ---- driver --------------------------------------------------------- */
@@ -1232,8 +1239,8 @@ static const struct metric {
 	{ "user_pio", bench_pio, "OUT exit to userspace and RUN again" },
 	{ "user_mmio", bench_mmio, "MMIO write exit to userspace and RUN again" },
 	{ "user_hlt", bench_hlt, "HLT exit to userspace and RUN again" },
-	{ "wake_hlt_timer", bench_wake_timer, "in-kernel HLT woken by the APIC timer, beyond its period" },
-	{ "wake_hlt_ipi", bench_wake_ipi, "in-kernel HLT woken by another vCPU's IPI (ping-pong / 2)" },
+	{ "wake_hlt_timer", bench_wake_timer, "HLT woken by the APIC timer, beyond its period" },
+	{ "wake_hlt_ipi", bench_wake_ipi, "HLT woken by another vCPU's IPI (round trip / 2)" },
 	{ "touch_4k", bench_touch_4k, "first guest write per 4 KiB page" },
 	{ "touch_thp", bench_touch_thp, "first guest writes per 2 MiB of THP" },
 	{ "vm_create", bench_vm_create, "CREATE_VM and close" },

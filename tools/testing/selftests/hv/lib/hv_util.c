@@ -340,8 +340,8 @@ static u64 calibration_ns(void)
 
 /*
  * The loop takes 4-6 ms on the x86-svm host (QEMU TCG on the 2-core
- * build machine); up to HV_CALIBRATION_NS counts as that fast, slower machines divide by their
- * ratio to it.
+ * build machine); up to HV_CALIBRATION_NS counts as that fast, slower
+ * machines divide by their ratio to it.
  */
 #define HV_CALIBRATION_NS	8000000ULL
 

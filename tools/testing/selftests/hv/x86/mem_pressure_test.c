@@ -99,7 +99,7 @@ static long read_long(const char *path)
 }
 
 /* A /proc/vmstat counter, -1 if absent. */
-static long vmstat(const char *name)
+static long vm_counter(const char *name)
 {
 	char line[128];
 	size_t n = strlen(name);
@@ -138,9 +138,12 @@ static bool ensure_swap(void)
 		return true;
 	if (geteuid())
 		return false;
-	system("modprobe zram num_devices=1 2>/dev/null && "
-	       "echo 256M >/sys/block/zram0/disksize && "
-	       "mkswap /dev/zram0 >/dev/null && swapon /dev/zram0");
+	if (access("/sys/block/zram0", F_OK))
+		system("modprobe zram num_devices=1 2>/dev/null");
+	if (write_file("/sys/block/zram0/disksize", "256M") ||
+	    system("mkswap /dev/zram0 >/dev/null") ||
+	    system("swapon /dev/zram0"))
+		return false;
 	return have_swap();
 }
 
@@ -150,11 +153,11 @@ struct vmstats {
 
 static void vmstats_read(struct vmstats *s)
 {
-	s->pswpout = vmstat("pswpout");
-	s->pswpin = vmstat("pswpin");
-	s->split = vmstat("thp_split_pmd");
-	s->collapse = vmstat("thp_collapse_alloc");
-	s->cow = vmstat("cow_ksm");
+	s->pswpout = vm_counter("pswpout");
+	s->pswpin = vm_counter("pswpin");
+	s->split = vm_counter("thp_split_pmd");
+	s->collapse = vm_counter("thp_collapse_alloc");
+	s->cow = vm_counter("cow_ksm");
 }
 
 /* Shared between the vCPU loop and the churn thread. */
@@ -267,9 +270,11 @@ TEST_F_TIMEOUT(mem, memcg_smaller_than_guest, 100)
 		host_check(_metadata, mem, pages, pass);
 	}
 	vmstats_read(&b);
-	TH_LOG("%llu passes over %llu MiB in a %s-byte memcg: pswpout +%ld, pswpin +%ld, memory.swap.current %ld",
-	       passes, pages * HV_PAGE_SIZE >> 20, max, b.pswpout - a.pswpout,
-	       b.pswpin - a.pswpin, read_long(CG "/memory.swap.current"));
+	TH_LOG("%llu passes over %llu MiB in a %s-byte memcg", passes,
+	       pages * HV_PAGE_SIZE >> 20, max);
+	TH_LOG("pswpout +%ld, pswpin +%ld, memory.swap.current %ld",
+	       b.pswpout - a.pswpout, b.pswpin - a.pswpin,
+	       read_long(CG "/memory.swap.current"));
 	fflush(stdout);
 	system("sed 's/^/# memory.events: /' " CG "/memory.events");
 	/* Far more than memory.max went through: it was swapped. */
@@ -345,13 +350,15 @@ struct knob {
 	bool set;
 };
 
+#define KHUGEPAGED	"/sys/kernel/mm/transparent_hugepage/khugepaged/"
+
 static struct knob knobs[] = {
 	{ .path = "/sys/kernel/mm/ksm/run", .value = "1" },
 	{ .path = "/sys/kernel/mm/ksm/pages_to_scan", .value = "5000" },
 	{ .path = "/sys/kernel/mm/ksm/sleep_millisecs", .value = "0" },
-	{ .path = "/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs", .value = "0" },
-	{ .path = "/sys/kernel/mm/transparent_hugepage/khugepaged/alloc_sleep_millisecs", .value = "0" },
-	{ .path = "/sys/kernel/mm/transparent_hugepage/khugepaged/pages_to_scan", .value = "8192" },
+	{ .path = KHUGEPAGED "scan_sleep_millisecs", .value = "0" },
+	{ .path = KHUGEPAGED "alloc_sleep_millisecs", .value = "0" },
+	{ .path = KHUGEPAGED "pages_to_scan", .value = "8192" },
 };
 
 static void knobs_set(void)
@@ -430,12 +437,14 @@ TEST_F_TIMEOUT(mem, mm_churn, 100)
 	vmstats_read(&b);
 	TH_LOG("%llu passes over %llu MiB; %llu RUNs hit a read-only page",
 	       pass, size >> 20, efaults);
-	TH_LOG("ops: %llu pageout, %llu cold, %llu mprotect, %llu THP toggles, %llu KSM (un)merge, %llu forks",
-	       c.ops[0], c.ops[1], c.ops[2], c.ops[3], c.ops[4], c.ops[5]);
-	TH_LOG("pswpout +%ld, pswpin +%ld, thp_split_pmd +%ld, thp_collapse_alloc +%ld, cow_ksm +%ld, KSM pages_sharing up to %ld%s",
+	TH_LOG("ops: %llu pageout, %llu cold, %llu mprotect, %llu THP toggles",
+	       c.ops[0], c.ops[1], c.ops[2], c.ops[3]);
+	TH_LOG("ops: %llu KSM (un)merge, %llu forks", c.ops[4], c.ops[5]);
+	TH_LOG("pswpout +%ld, pswpin +%ld, thp_split_pmd +%ld, thp_collapse_alloc +%ld",
 	       b.pswpout - a.pswpout, b.pswpin - a.pswpin, b.split - a.split,
-	       b.collapse - a.collapse, b.cow - a.cow, c.ksm_sharing_max,
-	       c.ksm ? "" : " (no KSM)");
+	       b.collapse - a.collapse);
+	TH_LOG("cow_ksm +%ld, KSM pages_sharing up to %ld%s", b.cow - a.cow,
+	       c.ksm_sharing_max, c.ksm ? "" : " (no KSM)");
 	if (c.ksm)
 		madvise(mem, size, MADV_UNMERGEABLE);
 	hv_vm_free(vm);

@@ -289,8 +289,9 @@ TEST_F_TIMEOUT(memslot, churn_with_vcpus, 100)
 		reads += c[i].mmio_reads;
 		writes += c[i].mmio_writes;
 	}
-	TH_LOG("%llu delete/re-add, %llu move/back, %llu neighbour add/delete, %llu dirty-log toggles%s",
-	       counts[0], counts[1], counts[2], counts[3],
+	TH_LOG("%llu delete/re-add, %llu move/back, %llu neighbour add/delete",
+	       counts[0], counts[1], counts[2]);
+	TH_LOG("%llu dirty-log toggles%s", counts[3],
 	       dirty_log ? "" : " (no dirty logging)");
 	TH_LOG("%d vCPUs: %llu syncs, %llu MMIO reads, %llu MMIO writes",
 	       CHURN_VCPUS, syncs, reads, writes);

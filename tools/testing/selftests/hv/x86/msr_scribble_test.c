@@ -146,6 +146,7 @@ static bool wrdr##n##_safe(u64 v)					\
 	asm volatile("mov %%rax, %%dr" #n : : "a"(v) : "memory");	\
 	return READ_ONCE(nr_faults) == f;				\
 }
+
 DEFINE_WRDR(0)
 DEFINE_WRDR(1)
 DEFINE_WRDR(2)
@@ -762,8 +763,10 @@ TEST_F_TIMEOUT(scribble, guest_scribbles_host_survives, 110)
 		TH_LOG("checker on CPU %d: %llu rounds, watchpoint %s", cpu,
 		       chk[cpu].loops, chk[cpu].watch_ok ? "checked" : "n/a");
 	}
-	TH_LOG("MSR stride %llu: %llu writes took, %llu #GP; %llu faults skipped, %llu #DB; %llu exits checked",
-	       stride, nr_msr_writes, nr_msr_gp, nr_faults, nr_db, syncs);
+	TH_LOG("MSR stride %llu: %llu writes took, %llu #GP", stride,
+	       nr_msr_writes, nr_msr_gp);
+	TH_LOG("%llu faults skipped, %llu #DB; %llu exits checked", nr_faults,
+	       nr_db, syncs);
 	TH_LOG("guest CR4 OSXSAVE %s, PKE %s; host XSAVE %s, PKU %s, AVX %s",
 	       sregs.cr4 & X86_CR4_OSXSAVE ? "on" : "off",
 	       sregs.cr4 & X86_CR4_PKE ? "on" : "off",

@@ -71,20 +71,28 @@ static bool loaded(const char *name)
 	return found;
 }
 
-static int load(const struct modules *m)
+static int load_one(const char *name, const char *file)
 {
 	const char *dir = getenv("HV_MODULES_DIR");
 	char cmd[512];
 
-	if (m->kvm)
-		snprintf(cmd, sizeof(cmd), "modprobe %s", m->backend);
-	else
-		snprintf(cmd, sizeof(cmd),
-			 "{ grep -q '^hv ' /proc/modules || insmod %s/hv.ko; } && "
-			 "{ grep -q '^%s ' /proc/modules || insmod %s/%s.ko; }",
-			 dir ?: "/hv/modules", m->backend, dir ?: "/hv/modules",
-			 !strcmp(m->backend, "hv_amd") ? "hv-amd" : "hv-intel");
+	if (loaded(name))
+		return 0;
+	snprintf(cmd, sizeof(cmd), "insmod %s/%s", dir ?: "/hv/modules", file);
 	return system(cmd);
+}
+
+static int load(const struct modules *m)
+{
+	char cmd[64];
+
+	if (m->kvm) {
+		snprintf(cmd, sizeof(cmd), "modprobe %s", m->backend);
+		return system(cmd);
+	}
+	return load_one("hv", "hv.ko") ?:
+	       load_one(m->backend, strcmp(m->backend, "hv_amd") ?
+					  "hv-intel.ko" : "hv-amd.ko");
 }
 
 static long delete_module(const char *name)

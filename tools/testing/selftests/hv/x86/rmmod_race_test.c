@@ -22,6 +22,10 @@
  *               thread closes them while the main thread unloads;
  *   - the backend unloads within seconds of the last close, then the
  *     core; both load again for the next iteration.
+ * dev_fd_outlives_backend (hv only): an open /dev/hv fd does not pin the
+ * backend; without one, system ioctls answer and CREATE_VM is ENODEV;
+ * then a thread creates VMs on that fd while the backend is unloaded and
+ * loaded again and again.
  * The kernel log (no oops, no WARN, no leak reports) is the main oracle.
  * Needs root and the modules: $HV_MODULES_DIR (default /hv/modules) for
  * hv, modprobe for KVM.  HV_STRESS scales the iterations.
@@ -38,6 +42,7 @@
 #include "kselftest_harness.h"
 #include "ucall.h"
 #include "x86/processor.h"
+#include "x86/state.h"
 
 #define APIC_GPA	0xfee00000UL
 #define DOORBELL_PORT	0xe4
@@ -436,6 +441,114 @@ TEST_F_TIMEOUT(rmmod, unload_races_last_close, 110)
 	for (i = 0; i < NR_ENDINGS; i++)
 		TH_LOG("%s: %llu iterations, %llu delete_module calls", ending_name[i],
 		       (unsigned long long)n[i], (unsigned long long)tries[i]);
+}
+
+struct creator {
+	int dev;
+	bool stop;
+	u64 vms, enodev;
+	long bad;
+};
+
+/* VMs with a vCPU, made and closed on one device fd, as fast as it goes. */
+static void *create_vms(void *arg)
+{
+	struct creator *c = arg;
+	int vm, vcpu;
+
+	while (!READ_ONCE(c->stop)) {
+		vm = hv_ioctl(c->dev, HV_CREATE_VM, 0);
+		if (vm == -ENODEV) {
+			c->enodev++;
+			sched_yield();
+			continue;
+		}
+		if (vm < 0) {
+			c->bad = vm;
+			break;
+		}
+		vcpu = hv_ioctl(vm, HV_CREATE_VCPU, 0);
+		if (vcpu >= 0)
+			close(vcpu);
+		close(vm);
+		c->vms++;
+	}
+	return NULL;
+}
+
+/*
+ * hv only: /dev/hv exists without a backend (KVM's /dev/kvm is the
+ * vendor module's).  An open device fd does not pin the backend; without
+ * one, system ioctls answer and CREATE_VM fails with ENODEV; the fd works
+ * again once a backend is back, also while a thread creates VMs on it
+ * as the backend comes and goes.
+ */
+TEST_F_TIMEOUT(rmmod, dev_fd_outlives_backend, 110)
+{
+	unsigned long cycles = hv_test_iters(20), i;
+	struct hv_msr_list list = { .nmsrs = 0 };
+	struct creator c = { 0 };
+	struct hv_cpuid2 *cpuid;
+	struct modules m;
+	pthread_t thread;
+	u64 tries = 0;
+	long r;
+
+	if (geteuid())
+		SKIP(return, "needs root to unload modules");
+	find_modules(&m);
+	if (m.kvm)
+		SKIP(return, "%s goes with its vendor module", hv_dev_path());
+	if (!loaded(m.backend))
+		SKIP(return, "%s is not a loaded module", m.backend);
+	c.dev = hv_open_dev();
+	ASSERT_LE(0, c.dev);
+
+	ASSERT_EQ(0, delete_module(m.backend));
+	EXPECT_EQ(-ENODEV, hv_ioctl(c.dev, HV_CREATE_VM, 0));
+	EXPECT_EQ(0, hv_ioctl(c.dev, HV_CHECK_EXTENSION, HV_CAP_USER_MEMORY));
+	EXPECT_EQ(HV_API_VERSION, hv_ioctl(c.dev, HV_GET_API_VERSION, 0));
+	EXPECT_LT(0, hv_ioctl(c.dev, HV_GET_VCPU_MMAP_SIZE, 0));
+	cpuid = calloc(1, sizeof(*cpuid) + 100 * sizeof(cpuid->entries[0]));
+	ASSERT_NE(NULL, cpuid);
+	cpuid->nent = 100;
+	r = hv_ioctl(c.dev, HV_GET_SUPPORTED_CPUID, (unsigned long)cpuid);
+	TH_LOG("without a backend: GET_SUPPORTED_CPUID %ld (%u entries)", r,
+	       cpuid->nent);
+	r = hv_ioctl(c.dev, HV_GET_MSR_INDEX_LIST, (unsigned long)&list);
+	TH_LOG("without a backend: GET_MSR_INDEX_LIST %ld (%u MSRs)", r,
+	       list.nmsrs);
+	list.nmsrs = 0;
+	r = hv_ioctl(c.dev, HV_GET_MSR_FEATURE_INDEX_LIST,
+		     (unsigned long)&list);
+	TH_LOG("without a backend: GET_MSR_FEATURE_INDEX_LIST %ld (%u MSRs)",
+	       r, list.nmsrs);
+	free(cpuid);
+	ASSERT_EQ(0, load(&m));
+	r = hv_ioctl(c.dev, HV_CREATE_VM, 0);
+	ASSERT_LE(0, r);
+	close(r);
+
+	ASSERT_EQ(0, pthread_create(&thread, NULL, create_vms, &c));
+	for (i = 0; i < cycles; i++) {
+		usleep(20000);
+		r = unload_spin(m.backend, &tries);
+		ASSERT_EQ(0, r) {
+			TH_LOG("cycle %lu: %s did not unload: %s", i, m.backend,
+			       strerror(-r));
+		}
+		usleep(20000);
+		ASSERT_EQ(0, load(&m));
+	}
+	WRITE_ONCE(c.stop, true);
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	EXPECT_EQ(0, c.bad) {
+		TH_LOG("CREATE_VM: %s", strerror(-c.bad));
+	}
+	TH_LOG("%lu unload/load cycles, %llu delete_module calls", cycles,
+	       tries);
+	TH_LOG("%llu VMs made, %llu ENODEV", c.vms, c.enodev);
+	close(c.dev);
 }
 
 int main(int argc, char **argv)

@@ -183,7 +183,7 @@ step_selftests() {
 # run_host HOST: the selftests in one host, with Linux's KVM modules beside
 # hv so the mutual-exclusion tests run.
 run_host() {
-	"$HVHOST" run --host "$1" --with-kvm --kmods zram --payload "$PAYLOAD" \
+	"$HVHOST" run --host "$1" --with-kvm --kmods "zram msr" --payload "$PAYLOAD" \
 		--modules "${MODULES[*]}" --name selftests "${@:2}"
 }
 step_hosts_svm() { run_host x86-svm; }

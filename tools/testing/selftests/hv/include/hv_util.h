@@ -262,6 +262,15 @@ static inline void *vcpu_io_data(struct hv_vcpu *vcpu)
 /* Give the guest the CPUID the device supports (needs HV_CAP_EXT_CPUID). */
 void vcpu_set_cpuid_supported(struct hv_vcpu *vcpu);
 
+/*
+ * Iterations for a stress loop whose default is @n: scaled by $HV_STRESS
+ * (a percentage, default 100) and divided by how much slower than the
+ * x86-svm QEMU host this machine runs a calibration loop, and by 20 more
+ * on Bochs (its clock follows its instructions: the loop cannot tell), so
+ * that a test keeps a similar run time everywhere.  At least 1.
+ */
+unsigned long hv_test_iters(unsigned long n);
+
 /* Library internals */
 void hv_vm_load_image(struct hv_vm *vm);
 

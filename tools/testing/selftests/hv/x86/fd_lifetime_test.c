@@ -7,10 +7,16 @@
  *   - closing the VM fd (and the device fd) while a vCPU thread runs:
  *     the vCPU fd keeps the VM alive, RUN and its memory keep working;
  *   - closing a vCPU fd from another thread while it is in RUN: the
- *     running ioctl finishes normally, later ones get EBADF.
+ *     running ioctl finishes normally, later ones get EBADF;
+ *   - VM and vCPU fds passed to another process over a unix socket
+ *     (SCM_RIGHTS) give EIO there, both ways: to a child while the
+ *     creator goes on using them, and from a child that then exits, its
+ *     VM living on in the receiver until the last close.
  */
 #include <pthread.h>
 #include <signal.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -164,6 +170,132 @@ TEST(close_vcpu_fd_during_run)
 	EXPECT_EQ(HV_EXIT_INTR, vcpu->run->exit_reason);
 	EXPECT_EQ(-EBADF, hv_ioctl(fd, HV_RUN, 0));
 	hv_vm_free(vm);
+}
+
+static void send_fds(int sock, const int *fds, int n)
+{
+	char buf[CMSG_SPACE(2 * sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = "f", .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = buf, .msg_controllen = CMSG_SPACE(n * sizeof(int)),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
+	TEST_ASSERT(sendmsg(sock, &msg, 0) == 1, "sendmsg");
+}
+
+static void recv_fds(int sock, int *fds, int n)
+{
+	char buf[CMSG_SPACE(2 * sizeof(int))] = { 0 };
+	char c;
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = buf, .msg_controllen = sizeof(buf),
+	};
+	struct cmsghdr *cm;
+
+	TEST_ASSERT(recvmsg(sock, &msg, 0) == 1, "recvmsg");
+	cm = CMSG_FIRSTHDR(&msg);
+	TEST_ASSERT(cm && cm->cmsg_type == SCM_RIGHTS &&
+		    cm->cmsg_len == CMSG_LEN(n * sizeof(int)), "no fds");
+	memcpy(fds, CMSG_DATA(cm), n * sizeof(int));
+}
+
+/* Every VM and vCPU ioctl from a process that is not the VM's: EIO. */
+static int foreign_ioctls(int vm_fd, int vcpu_fd)
+{
+	struct hv_userspace_memory_region mr = { 0 };
+	struct hv_regs regs;
+	struct hv_sregs sregs;
+	int fails = 0;
+
+	fails += hv_ioctl(vcpu_fd, HV_RUN, 0) != -EIO;
+	fails += hv_ioctl(vcpu_fd, HV_GET_REGS, (unsigned long)&regs) != -EIO;
+	fails += hv_ioctl(vcpu_fd, HV_GET_SREGS, (unsigned long)&sregs) != -EIO;
+	fails += hv_ioctl(vm_fd, HV_CREATE_VCPU, 5) != -EIO;
+	fails += hv_ioctl(vm_fd, HV_SET_USER_MEMORY_REGION,
+			  (unsigned long)&mr) != -EIO;
+	return fails;
+}
+
+TEST(fds_passed_to_child_get_eio)
+{
+	struct hv_vcpu *vcpu;
+	struct hv_vm *vm;
+	int sv[2], fds[2], status;
+	pid_t pid;
+
+	HV_REQUIRE_GUEST(return);
+	vm = counter_vm(&vcpu);
+	vcpu_expect_ucall(vcpu, UCALL_SYNC, NULL);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* Not inherited: received, in a process with its own mm. */
+		close(vm->fd);
+		close(vcpu->fd);
+		close(sv[0]);
+		recv_fds(sv[1], fds, 2);
+		_exit(foreign_ioctls(fds[0], fds[1]));
+	}
+	close(sv[1]);
+	fds[0] = vm->fd;
+	fds[1] = vcpu->fd;
+	send_fds(sv[0], fds, 2);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(sv[0]);
+	/* The creator's VM is unaffected. */
+	vcpu_expect_ucall(vcpu, UCALL_SYNC, NULL);
+	hv_vm_free(vm);
+}
+
+TEST(fds_from_exited_creator_get_eio)
+{
+	int sv[2], fds[2], status;
+	pid_t pid;
+	void *run;
+
+	HV_REQUIRE_GUEST(return);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct hv_vcpu *vcpu;
+		struct hv_vm *vm;
+
+		close(sv[0]);
+		vm = counter_vm(&vcpu);
+		vcpu_expect_ucall(vcpu, UCALL_SYNC, NULL);
+		fds[0] = vm->fd;
+		fds[1] = vcpu->fd;
+		send_fds(sv[1], fds, 2);
+		/* Exits with the VM's memory: only the fds live on. */
+		_exit(0);
+	}
+	close(sv[1]);
+	recv_fds(sv[0], fds, 2);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	EXPECT_EQ(0, foreign_ioctls(fds[0], fds[1]));
+	/* Mapping the run page does not give the VM back either. */
+	run = mmap(NULL, HV_PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   fds[1], 0);
+	if (run != MAP_FAILED)
+		munmap(run, HV_PAGE_SIZE);
+	EXPECT_EQ(0, foreign_ioctls(fds[0], fds[1]));
+	/* The VM goes with these closes: the kernel log is the oracle. */
+	EXPECT_EQ(0, close(fds[0]));
+	EXPECT_EQ(0, close(fds[1]));
+	close(sv[0]);
 }
 
 int main(int argc, char **argv)

@@ -6,6 +6,13 @@
  * has returned, the host overwrites the old backing with POISON: the
  * guest must only ever see the slot's data or an MMIO exit (to which the
  * host answers MMIO_VAL), never memory of a slot that is gone.
+ *
+ * churn_with_vcpus: thousands of changes (HV_STRESS scales them) while
+ * four vCPUs write and read back tagged values all over the slot: the
+ * slot is deleted and re-added, moved away and back, a neighbouring slot
+ * comes and goes, and dirty logging is switched on and off.  A read gives
+ * MMIO_VAL, 0 (never written) or a value the same vCPU wrote, never
+ * another's or a newer one.
  */
 #include <pthread.h>
 
@@ -144,6 +151,151 @@ TEST_F_TIMEOUT(memslot, delete_move_while_reading, 240)
 	EXPECT_LT(0, r.mmio_exits);
 	EXPECT_LT(0, guest_data_reads);
 	EXPECT_EQ(SLOT_GPA, reg->mr.guest_phys_addr);
+	hv_vm_free(vm);
+}
+
+#define CHURN_VCPUS	4
+#define CHURN_SECONDS	30
+
+static void guest_churn(u64 id)
+{
+	u64 n, v, off;
+
+	for (n = 1;; n++) {
+		/* A cache line of each page is this vCPU's own. */
+		off = (n % (SLOT_SIZE / HV_PAGE_SIZE)) * HV_PAGE_SIZE + id * 64;
+		WRITE_ONCE(*(u64 *)(SLOT_GPA + off), id << 56 | n);
+		v = READ_ONCE(*(u64 *)(SLOT_GPA + off));
+		if (v != MMIO_VAL && v) {
+			GUEST_ASSERT_EQ(v >> 56, id);
+			GUEST_ASSERT((v & ~(0xffULL << 56)) <= n);
+		}
+		if (!(n % 64))
+			GUEST_SYNC(n);
+	}
+}
+
+struct churner {
+	struct hv_vcpu *vcpu;
+	bool *stop;
+	u64 syncs, mmio_reads, mmio_writes;
+};
+
+static void *churn_vcpu_thread(void *arg)
+{
+	struct churner *c = arg;
+	struct hv_run *run = c->vcpu->run;
+	struct ucall uc;
+	u64 v = MMIO_VAL;
+
+	while (!READ_ONCE(*c->stop)) {
+		vcpu_run(c->vcpu);
+		if (get_ucall_ok(c->vcpu, &uc) == UCALL_SYNC) {
+			WRITE_ONCE(c->syncs, c->syncs + 1);
+			continue;
+		}
+		vcpu_assert_exit(c->vcpu, HV_EXIT_MMIO);
+		TEST_ASSERT(run->mmio.len == 8 &&
+			    run->mmio.phys_addr - SLOT_GPA < SLOT_SIZE,
+			    "unexpected MMIO %s of %u at 0x%llx",
+			    run->mmio.is_write ? "write" : "read",
+			    run->mmio.len, run->mmio.phys_addr);
+		if (run->mmio.is_write) {
+			c->mmio_writes++;
+		} else {
+			memcpy(run->mmio.data, &v, sizeof(v));
+			c->mmio_reads++;
+		}
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(memslot, churn_with_vcpus, 100)
+{
+	struct churner c[CHURN_VCPUS] = { 0 };
+	pthread_t threads[CHURN_VCPUS];
+	unsigned long ops = hv_test_iters(3000), i;
+	u64 counts[4] = { 0 }, syncs = 0, reads = 0, writes = 0;
+	struct timespec start, now;
+	bool stop = false, dirty_log;
+	struct hv_vm *vm;
+	void *neighbour;
+	u64 *mem;
+
+	HV_REQUIRE_GUEST(return);
+	vm = hv_vm_create();
+	mem = hv_vm_add_region(vm, HV_SLOT_TEST, SLOT_GPA, SLOT_SIZE, 0,
+			       HV_BACKING_ANON);
+	neighbour = hv_mmap_backing(HV_2M, HV_BACKING_ANON, &(void *){ NULL },
+				    &(size_t){ 0 });
+	dirty_log = !__hv_vm_set_region(vm, HV_SLOT_TEST,
+					HV_MEM_LOG_DIRTY_PAGES, SLOT_GPA,
+					SLOT_SIZE, mem) &&
+		    !__hv_vm_set_region(vm, HV_SLOT_TEST, 0, SLOT_GPA,
+					SLOT_SIZE, mem);
+	for (i = 0; i < CHURN_VCPUS; i++) {
+		c[i].vcpu = hv_vcpu_add(vm, i, guest_churn);
+		c[i].stop = &stop;
+		vcpu_args_set(c[i].vcpu, 1, (u64)i);
+	}
+	for (i = 0; i < CHURN_VCPUS; i++)
+		ASSERT_EQ(0, pthread_create(&threads[i], NULL,
+					    churn_vcpu_thread, &c[i]));
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (i = 0; i < ops; i++) {
+		unsigned int op = i % 4;
+
+		switch (op) {
+		case 0:
+			ASSERT_EQ(0, __hv_vm_set_region(vm, HV_SLOT_TEST, 0, 0,
+							0, NULL));
+			ASSERT_EQ(0, __hv_vm_set_region(vm, HV_SLOT_TEST, 0,
+							SLOT_GPA, SLOT_SIZE,
+							mem));
+			break;
+		case 1:
+			hv_vm_move_region(vm, HV_SLOT_TEST, AWAY_GPA);
+			hv_vm_move_region(vm, HV_SLOT_TEST, SLOT_GPA);
+			break;
+		case 2:
+			ASSERT_EQ(0, __hv_vm_set_region(vm, HV_SLOT_TEST + 1,
+							0, SLOT_GPA + SLOT_SIZE,
+							HV_2M, neighbour));
+			ASSERT_EQ(0, __hv_vm_set_region(vm, HV_SLOT_TEST + 1,
+							0, 0, 0, NULL));
+			break;
+		case 3:
+			if (!dirty_log)
+				break;
+			ASSERT_EQ(0, __hv_vm_set_region(vm, HV_SLOT_TEST,
+							HV_MEM_LOG_DIRTY_PAGES,
+							SLOT_GPA, SLOT_SIZE,
+							mem));
+			ASSERT_EQ(0, __hv_vm_set_region(vm, HV_SLOT_TEST, 0,
+							SLOT_GPA, SLOT_SIZE,
+							mem));
+			break;
+		}
+		counts[op]++;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= CHURN_SECONDS)
+			break;
+	}
+	WRITE_ONCE(stop, true);
+	for (i = 0; i < CHURN_VCPUS; i++) {
+		ASSERT_EQ(0, pthread_join(threads[i], NULL));
+		syncs += c[i].syncs;
+		reads += c[i].mmio_reads;
+		writes += c[i].mmio_writes;
+	}
+	TH_LOG("%llu delete/re-add, %llu move/back, %llu neighbour add/delete",
+	       counts[0], counts[1], counts[2]);
+	TH_LOG("%llu dirty-log toggles%s", counts[3],
+	       dirty_log ? "" : " (no dirty logging)");
+	TH_LOG("%d vCPUs: %llu syncs, %llu MMIO reads, %llu MMIO writes",
+	       CHURN_VCPUS, syncs, reads, writes);
+	EXPECT_LT(0, syncs);
 	hv_vm_free(vm);
 }
 

@@ -71,7 +71,7 @@ if [ ! -f "$IMG/.complete" ]; then
 	make -s -C "$SRC" O="$OBJ" olddefconfig
 	t0=$SECONDS
 	echo "check-debug: building it (make -j$(nproc), niced)"
-	nice make -s -C "$SRC" O="$OBJ" -j"$(nproc)" bzImage modules
+	nice -n 19 make -s -C "$SRC" O="$OBJ" -j"$(nproc)" bzImage modules
 	echo "check-debug: kernel built in $((SECONDS - t0)) s"
 	rm -rf "$IMG" && mkdir -p "$IMG"
 	make -s -C "$SRC" O="$OBJ" INSTALL_MOD_PATH="$IMG" INSTALL_MOD_STRIP=1 \

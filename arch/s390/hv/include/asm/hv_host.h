@@ -140,6 +140,7 @@ struct hv_vcpu_stats {
 	u64 mmio_exits;
 	u64 halt_exits;			/* wait-state intercepts */
 	u64 halt_sleeps;
+	u64 halt_polls;
 	u64 signal_exits;
 	u64 cpuid_exits;
 	u64 msr_exits;

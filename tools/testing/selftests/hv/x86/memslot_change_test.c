@@ -210,6 +210,16 @@ static void *churn_vcpu_thread(void *arg)
 	return NULL;
 }
 
+static bool churn_synced(struct churner *c)
+{
+	int i;
+
+	for (i = 0; i < CHURN_VCPUS; i++)
+		if (READ_ONCE(c[i].syncs))
+			return true;
+	return false;
+}
+
 TEST_F_TIMEOUT(memslot, churn_with_vcpus, 100)
 {
 	struct churner c[CHURN_VCPUS] = { 0 };
@@ -243,7 +253,13 @@ TEST_F_TIMEOUT(memslot, churn_with_vcpus, 100)
 					    churn_vcpu_thread, &c[i]));
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (i = 0; i < ops; i++) {
+	/*
+	 * At least the scaled number of changes, and on until a vCPU got
+	 * through a GUEST_SYNC (on a slow host such as Bochs the scaled
+	 * count is over before a vCPU has run 64 iterations), within
+	 * CHURN_SECONDS either way.
+	 */
+	for (i = 0; i < ops || !churn_synced(c); i++) {
 		unsigned int op = i % 4;
 
 		switch (op) {

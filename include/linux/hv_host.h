@@ -114,6 +114,8 @@ unsigned long hv_memslot_gfn_to_hva(const struct hv_memslot *slot, u64 gfn);
  * @mmu_invalidate_in_progress: [m] invalidations started, not ended.
  * @mmu_invalidate_start: [m] union of the ranges (hva) being invalidated.
  * @mmu_invalidate_end: [m] see @mmu_invalidate_start.
+ * @dying_slot:	[m] a slot being deleted or moved: no longer in @memslots
+ *		but possibly still mapped, so MMU notifiers zap it too.
  * @mmu_notifier: (c) zaps nested mappings before host pages go away.
  * @vcpus:	[l] vCPUs by index.
  * @nr_vcpus:	[a] vCPUs created.
@@ -153,6 +155,7 @@ struct hv_vm {
 	long mmu_invalidate_in_progress;
 	unsigned long mmu_invalidate_start;
 	unsigned long mmu_invalidate_end;
+	const struct hv_memslot *dying_slot;
 	struct mmu_notifier mmu_notifier;
 	struct xarray vcpus;
 	atomic_t nr_vcpus;
@@ -307,7 +310,9 @@ void hv_vm_mark_dead(struct hv_vm *vm);
  * @vcpu_load:	the vCPU thread now runs on @cpu; preemption disabled.
  * @vcpu_put:	the vCPU thread leaves its CPU; preemption disabled.
  * @vcpu_run:	enter the guest once and handle the exit.  vCPU mutex held,
- *		vCPU loaded, SRCU read lock held, preemption enabled.
+ *		vCPU loaded, SRCU read lock held, preemption enabled.  The
+ *		backend drops SRCU (hv_vcpu_srcu_read_unlock()) while in
+ *		guest mode and takes it again before handling the exit.
  *		Returns 1 to re-enter, 0 to return to userspace with
  *		hv_run.exit_reason set, or a negative errno.
  * @zap_gfn_range: remove nested mappings of [@start, @end) gfns; mmu_lock

@@ -144,16 +144,21 @@ static void hv_memslots_edit(struct hv_memslots *ms, struct hv_memslot *remove,
 		hv_memslots_insert(ms, add);
 }
 
-/* Remove every nested mapping of @slot's range and flush the TLBs. */
-static void hv_memslot_zap(struct hv_vm *vm, const struct hv_memslot *slot)
+/*
+ * Remove every nested mapping of the dying slot's range, flush the TLBs,
+ * and stop MMU notifiers looking at the slot.
+ */
+static void hv_memslot_zap_dying(struct hv_vm *vm)
 {
-	bool flush;
+	const struct hv_memslot *slot;
+	bool flush = false;
 
-	if (!vm->ops->zap_gfn_range)	/* no vCPU ever mapped anything */
-		return;
 	spin_lock(&vm->mmu_lock);
-	flush = vm->ops->zap_gfn_range(vm, slot->base_gfn,
-				       slot->base_gfn + slot->npages);
+	slot = vm->dying_slot;
+	if (vm->ops->zap_gfn_range)	/* else no vCPU ever mapped anything */
+		flush = vm->ops->zap_gfn_range(vm, slot->base_gfn,
+					       slot->base_gfn + slot->npages);
+	vm->dying_slot = NULL;
 	spin_unlock(&vm->mmu_lock);
 	if (flush)
 		hv_vm_request_all(vm, HV_REQ_TLB_FLUSH);
@@ -177,6 +182,17 @@ static int hv_memslots_replace(struct hv_vm *vm, struct hv_memslot *old,
 		xa_erase(&vm->memslot_ids, old->id);
 	}
 
+	/*
+	 * Until its mappings are zapped below, the old slot stays visible to
+	 * the MMU notifiers: a munmap() or migration of its memory in the
+	 * meantime must still remove them, or the guest would keep using
+	 * pages the host has freed.
+	 */
+	if (old) {
+		spin_lock(&vm->mmu_lock);
+		vm->dying_slot = old;
+		spin_unlock(&vm->mmu_lock);
+	}
 	next = cur == &vm->memslot_sets[0] ? &vm->memslot_sets[1] :
 					     &vm->memslot_sets[0];
 	hv_memslots_edit(next, old, new);
@@ -185,7 +201,7 @@ static int hv_memslots_replace(struct hv_vm *vm, struct hv_memslot *old,
 	/* No reader is left in @cur: bring it up to date. */
 	hv_memslots_edit(cur, old, new);
 	if (old)
-		hv_memslot_zap(vm, old);
+		hv_memslot_zap_dying(vm);
 	/* s390 maps the slots into its gmap here (no nested faults). */
 	hv_arch_commit_memslot(vm, old, new);
 	kfree(old);

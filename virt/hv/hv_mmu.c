@@ -72,7 +72,28 @@ static inline struct hv_vm *mn_to_vm(struct mmu_notifier *mn)
 	return container_of(mn, struct hv_vm, mmu_notifier);
 }
 
-/* Zap the nested mappings of every slot overlapping [start, end) (hva). */
+/* Zap @s's nested mappings of the host range [start, end), if any. */
+static bool hv_zap_slot_hva(struct hv_vm *vm, const struct hv_memslot *s,
+			    unsigned long start, unsigned long end)
+{
+	unsigned long s_end = s->userspace_addr + (s->npages << PAGE_SHIFT);
+	unsigned long lo = max(start, s->userspace_addr);
+	unsigned long hi = min(end, s_end);
+	u64 first, last;
+
+	if (lo >= hi)
+		return false;
+	first = (lo - s->userspace_addr) >> PAGE_SHIFT;
+	last = DIV_ROUND_UP(hi - s->userspace_addr, PAGE_SIZE);
+	return vm->ops->zap_gfn_range(vm, s->base_gfn + first,
+				      s->base_gfn + last);
+}
+
+/*
+ * Zap the nested mappings of every slot overlapping [start, end) (hva):
+ * those of the current set, and a slot being deleted or moved, whose
+ * mappings live until hv_memslots_replace() zaps them.
+ */
 static bool hv_zap_hva_range(struct hv_vm *vm, unsigned long start,
 			     unsigned long end)
 {
@@ -86,19 +107,11 @@ static bool hv_zap_hva_range(struct hv_vm *vm, unsigned long start,
 		return false;
 	ms = srcu_dereference(vm->memslots, &vm->srcu);
 	for (node = interval_tree_iter_first(&ms->hva_tree, start, end - 1);
-	     node; node = interval_tree_iter_next(node, start, end - 1)) {
-		struct hv_memslot *s = hv_hva_node_slot(node, ms->node_idx);
-		unsigned long s_end = s->userspace_addr +
-				      (s->npages << PAGE_SHIFT);
-		unsigned long lo = max(start, s->userspace_addr);
-		unsigned long hi = min(end, s_end);
-		u64 first, last;
-
-		first = (lo - s->userspace_addr) >> PAGE_SHIFT;
-		last = DIV_ROUND_UP(hi - s->userspace_addr, PAGE_SIZE);
-		flush |= vm->ops->zap_gfn_range(vm, s->base_gfn + first,
-						s->base_gfn + last);
-	}
+	     node; node = interval_tree_iter_next(node, start, end - 1))
+		flush |= hv_zap_slot_hva(vm, hv_hva_node_slot(node, ms->node_idx),
+					 start, end);
+	if (vm->dying_slot)
+		flush |= hv_zap_slot_hva(vm, vm->dying_slot, start, end);
 	return flush;
 }
 

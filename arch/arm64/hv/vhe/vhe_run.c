@@ -439,6 +439,7 @@ static int vhe_handle_sync(struct hv_vcpu *vcpu, u64 esr, u64 far, u64 hpfar)
  * Return: 1 to enter again, 0 to return to userspace, or -errno.
  */
 int vhe_vcpu_run(struct hv_vcpu *vcpu)
+	__must_hold(&vcpu->vm->srcu)
 {
 	struct vhe_host_state host;
 	u64 esr, far, hpfar;
@@ -471,6 +472,12 @@ int vhe_vcpu_run(struct hv_vcpu *vcpu)
 
 	vgic = hv_arm64_vgic_flush(vcpu, vhe_nr_lrs);
 	vhe_timer_phys_active(vcpu);
+	/*
+	 * No SRCU in guest mode: a guest that runs without exits must not
+	 * hold up a slot change (synchronize_srcu()) for as long as it
+	 * likes.  Its stage-2 mappings are zapped and flushed by the change.
+	 */
+	hv_vcpu_srcu_read_unlock(vcpu);
 	vhe_load_guest(vcpu, &host);
 	if (vgic)
 		vhe_vgic_load(vcpu);
@@ -489,6 +496,7 @@ int vhe_vcpu_run(struct hv_vcpu *vcpu)
 	local_irq_disable();
 	hv_guest_timing_exit_irqoff();
 	local_irq_enable();
+	hv_vcpu_srcu_read_lock(vcpu);
 	kernel_neon_end();
 	if (vgic)
 		hv_arm64_vgic_sync(vcpu);

@@ -355,6 +355,7 @@ static int sie_handle_intercept(struct hv_vcpu *vcpu, struct hv_sie_block *sb)
  * checks signals, need_resched() and requests before entering again.
  */
 static int sie_vcpu_run(struct hv_vcpu *vcpu)
+	__must_hold(&vcpu->vm->srcu)
 {
 	struct hv_sie_block *sb = to_sie(vcpu)->sb;
 	int rc;
@@ -384,6 +385,8 @@ static int sie_vcpu_run(struct hv_vcpu *vcpu)
 		local_irq_enable();
 		return 1;
 	}
+	/* No SRCU in SIE: a guest must not hold up a slot change. */
+	hv_vcpu_srcu_read_unlock(vcpu);
 	hv_guest_enter_irqoff();
 	local_irq_enable();
 	/* The guest FP registers, left in memory by a context switch. */
@@ -395,6 +398,7 @@ static int sie_vcpu_run(struct hv_vcpu *vcpu)
 	WRITE_ONCE(vcpu->mode, HV_OUTSIDE_GUEST_MODE);
 	hv_guest_timing_exit_irqoff();
 	local_irq_enable();
+	hv_vcpu_srcu_read_lock(vcpu);
 
 	sie_save_state(vcpu, sb);
 	vcpu->arch.last_ilen = sie_icpt_ilen(sb);

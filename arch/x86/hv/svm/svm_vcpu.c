@@ -851,6 +851,7 @@ static void svm_clean_seen(struct svm_vcpu *svm, struct svm_cpu_data *sd,
  * Return: 1 to enter again, 0 to return to userspace, or -errno.
  */
 int svm_vcpu_run(struct hv_vcpu *vcpu)
+	__must_hold(&vcpu->vm->srcu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb *vmcb = svm->vmcb;
@@ -895,6 +896,12 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	hv_x86_tsc_catchup(vcpu);
 	hv_x86_inject_pending(vcpu);
 	sd = this_cpu_ptr(&svm_cpu_data);
+	/*
+	 * No SRCU in guest mode: a guest that runs without exits must not
+	 * hold up a slot change (synchronize_srcu()) for as long as it
+	 * likes.  Its nested mappings are zapped and flushed by the change.
+	 */
+	hv_vcpu_srcu_read_unlock(vcpu);
 
 	clgi();
 	svm_load_guest_state(svm);
@@ -922,6 +929,7 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	local_irq_disable();
 	hv_guest_timing_exit_irqoff();
 	local_irq_enable();
+	hv_vcpu_srcu_read_lock(vcpu);
 
 	vcpu->arch.regs[HV_REG_RAX] = vmcb->save.rax;
 	vcpu->arch.regs[HV_REG_RSP] = vmcb->save.rsp;

@@ -513,6 +513,7 @@ static int vmx_entry_failed(struct vmx_vcpu *vmx, u32 error)
  * Return: 1 to enter again, 0 to return to userspace, or -errno.
  */
 int vmx_vcpu_run(struct hv_vcpu *vcpu)
+	__must_hold(&vcpu->vm->srcu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	u32 intr_info = 0;
@@ -554,6 +555,8 @@ int vmx_vcpu_run(struct hv_vcpu *vcpu)
 	vmcs_write(VMCS_GUEST_RFLAGS, vcpu->arch.rflags);
 	vmx_sanitize_interruptibility(vmx);
 	vmx_arm_backstop_timer(vmx);
+	/* No SRCU in guest mode, as on SVM (svm_vcpu_run()). */
+	hv_vcpu_srcu_read_unlock(vcpu);
 
 	vmx_load_guest_state(vmx);
 	hv_guest_enter_irqoff();
@@ -588,6 +591,7 @@ int vmx_vcpu_run(struct hv_vcpu *vcpu)
 	local_irq_disable();
 	hv_guest_timing_exit_irqoff();
 	local_irq_enable();
+	hv_vcpu_srcu_read_lock(vcpu);
 
 	if (unlikely(r == 2)) {
 		/* VMX is off under us (emergency disable). */

@@ -218,6 +218,7 @@ const char *hv_exit_reason_str(u32 reason);
 void hv_describe_exit(struct hv_vcpu *vcpu, char *buf, size_t len);
 void __vcpu_assert_exit(struct hv_vcpu *vcpu, u32 reason,
 			const char *file, int line);
+void hv_arch_dump_vcpu(struct hv_vcpu *vcpu);
 #define vcpu_assert_exit(vcpu, reason) \
 	__vcpu_assert_exit(vcpu, reason, __FILE__, __LINE__)
 

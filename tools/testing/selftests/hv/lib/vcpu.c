@@ -150,6 +150,14 @@ void hv_describe_exit(struct hv_vcpu *vcpu, char *buf, size_t len)
 	}
 }
 
+/*
+ * The registers that say where a guest went wrong, printed before a test
+ * fails on an unexpected exit; an architecture's lib overrides this.
+ */
+void __attribute__((weak)) hv_arch_dump_vcpu(struct hv_vcpu *vcpu)
+{
+}
+
 void __vcpu_assert_exit(struct hv_vcpu *vcpu, u32 reason,
 			const char *file, int line)
 {
@@ -158,6 +166,7 @@ void __vcpu_assert_exit(struct hv_vcpu *vcpu, u32 reason,
 	if (vcpu->run->exit_reason == reason)
 		return;
 	hv_describe_exit(vcpu, buf, sizeof(buf));
+	hv_arch_dump_vcpu(vcpu);
 	errno = 0;
 	hv_test_fail(file, line, NULL, "expected exit %s, got %s",
 		     hv_exit_reason_str(reason), buf);

@@ -195,42 +195,64 @@ step_runner() {
 	"$HVHOST" selftest
 }
 
+# cross_step NAME KARCH TRIPLET ST_ARCH DIAG_RE HOST MODULES [ARG...]: hv
+# cross-built for another architecture's Debian kernel (W=1 C=2) from a
+# copy of the tree in $BUILD/NAME-src, so the x86 objects stay, with no
+# diagnostic matching the extended regex DIAG_RE; the selftests
+# cross-built the same way into $BUILD/payload-NAME; then the host HOST
+# runs that payload with the run.sh read from stdin, MODULES (paths in
+# the copy) loaded and ARG... given to "hvhost run".  NAME is the
+# architecture as "hvhost kdir" spells it, KARCH Kbuild's ARCH, TRIPLET
+# the cross compiler's prefix without the dash, ST_ARCH the selftests'
+# ARCH (uname -m).
+cross_step() {
+	local name=$1 karch=$2 triplet=$3 starch=$4 diag=$5 host=$6 mods=$7
+	local p=$BUILD/payload-$name src=$BUILD/$name-src kdir runsh m
+	local cross=(ARCH="$karch" CROSS_COMPILE="$triplet-")
+	local st=(ARCH="$starch" CC="$triplet-gcc"
+		  KHDR_INCLUDES="-isystem /usr/$triplet/include")
+	local modpaths=()
+	shift 7
+	runsh=$(cat)
+	for m in $mods; do
+		modpaths+=("$src/$m")
+	done
+	kdir=$("$HVHOST" kdir "$name") || return 1
+	rm -rf "$src" "$p" "$BUILD/selftests-$name" &&
+		mkdir -p "$src" "$p/kselftest" "$BUILD/selftests-$name" &&
+		git ls-files -co --exclude-standard | grep -v '^build/' |
+		rsync -a --files-from=- . "$src/" || return 1
+	make -C "$kdir" "${cross[@]}" M="$src" W=1 C=2 modules 2>&1 |
+		tee "$BUILD/$name-build.out" || return 1
+	if grep -E "$diag" "$BUILD/$name-build.out"; then
+		echo "$name: the module build has diagnostics"
+		return 1
+	fi
+	make -C tools/testing/selftests/hv KSRC="$KSRC" "${st[@]}" \
+		OUTPUT="$BUILD/selftests-$name" INSTALL_PATH="$p/hv" install ||
+		return 1
+	make -s -C tools/testing/selftests/hv KSRC="$KSRC" ARCH="$starch" emit_tests |
+		sed -n 's/^.*:\(.*\)$/.\/\1/p' >"$p/hv/tests.list"
+	cp "$KSRC/tools/testing/selftests/kselftest/runner.sh" "$p/kselftest/" &&
+		cp scripts/payload/selftests.sh "$p/selftests.sh" || return 1
+	printf '%s\n' "$runsh" >"$p/run.sh"
+	"$HVHOST" run --host "$host" --payload "$p" --name selftests "$@" \
+		--modules "${modpaths[*]}"
+}
+
 # arm64: hv.ko and hv-arm64.ko cross-built for Debian's arm64 kernel (W=1 C=2,
 # no warnings) from a copy of the tree, so the x86 objects stay; the
 # selftests cross-built the same way; all run in the arm64-vhe host after
 # it proved it booted at EL2 with VHE.
 step_arm64() {
-	local p=$BUILD/payload-arm64 src=$BUILD/arm64-src kdir
-	local cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
-	local st=(ARCH=aarch64 CC=aarch64-linux-gnu-gcc
-		  KHDR_INCLUDES="-isystem /usr/aarch64-linux-gnu/include")
-	kdir=$("$HVHOST" kdir arm64) || return 1
-	rm -rf "$src" "$p" "$BUILD/selftests-arm64" &&
-		mkdir -p "$src" "$p/kselftest" "$BUILD/selftests-arm64" &&
-		git ls-files -co --exclude-standard | grep -v '^build/' |
-		rsync -a --files-from=- . "$src/" || return 1
-	make -C "$kdir" "${cross[@]}" M="$src" W=1 C=2 modules 2>&1 |
-		tee "$BUILD/arm64-build.out" || return 1
-	if grep -E 'warning:|error:' "$BUILD/arm64-build.out"; then
-		echo "arm64: the module build has diagnostics"
-		return 1
-	fi
-	make -C tools/testing/selftests/hv KSRC="$KSRC" "${st[@]}" \
-		OUTPUT="$BUILD/selftests-arm64" INSTALL_PATH="$p/hv" install ||
-		return 1
-	make -s -C tools/testing/selftests/hv KSRC="$KSRC" ARCH=aarch64 emit_tests |
-		sed -n 's/^.*:\(.*\)$/.\/\1/p' >"$p/hv/tests.list"
-	cp "$KSRC/tools/testing/selftests/kselftest/runner.sh" "$p/kselftest/" &&
-		cp scripts/payload/selftests.sh "$p/selftests.sh" || return 1
-	cat >"$p/run.sh" <<'EOT'
+	cross_step arm64 arm64 aarch64-linux-gnu aarch64 'warning:|error:' \
+		arm64-vhe "virt/hv/hv.ko arch/arm64/hv/vhe/hv-arm64.ko" <<'EOT'
 dmesg | grep -e "CPU: All CPU(s) started at EL2" -e "VHE mode initialized" ||
 	exit 1
 dmesg | grep -q "CPU: All CPU(s) started at EL2" &&
 	dmesg | grep -q "VHE mode initialized successfully" || exit 1
 exec sh /payload/selftests.sh
 EOT
-	"$HVHOST" run --host arm64-vhe --payload "$p" --name selftests \
-		--modules "$src/virt/hv/hv.ko $src/arch/arm64/hv/vhe/hv-arm64.ko"
 }
 
 # hv.ko + hv-s390.ko cross-built for Debian's s390x kernel (W=1, sparse),
@@ -238,29 +260,8 @@ EOT
 # s390 guest tests again against Linux's kvm.ko in the same boot (both
 # drivers share SIE).  The boot and suite times are in the output.
 step_s390() {
-	local p=$BUILD/payload-s390 src=$BUILD/s390-src kdir
-	local cross=(ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-)
-	local st=(ARCH=s390x CC=s390x-linux-gnu-gcc
-		  KHDR_INCLUDES="-isystem /usr/s390x-linux-gnu/include")
-	kdir=$("$HVHOST" kdir s390) || return 1
-	rm -rf "$src" "$p" "$BUILD/selftests-s390" &&
-		mkdir -p "$src" "$p/kselftest" "$BUILD/selftests-s390" &&
-		git ls-files -co --exclude-standard | grep -v '^build/' |
-		rsync -a --files-from=- . "$src/" || return 1
-	make -C "$kdir" "${cross[@]}" M="$src" W=1 C=2 modules 2>&1 |
-		tee "$BUILD/s390-build.out" || return 1
-	if grep -E ': (warning|error):|^WARNING:' "$BUILD/s390-build.out"; then
-		echo "s390: the module build has diagnostics"
-		return 1
-	fi
-	make -C tools/testing/selftests/hv KSRC="$KSRC" "${st[@]}" \
-		OUTPUT="$BUILD/selftests-s390" INSTALL_PATH="$p/hv" install ||
-		return 1
-	make -s -C tools/testing/selftests/hv KSRC="$KSRC" ARCH=s390x emit_tests |
-		sed -n 's/^.*:\(.*\)$/.\/\1/p' >"$p/hv/tests.list"
-	cp "$KSRC/tools/testing/selftests/kselftest/runner.sh" "$p/kselftest/" &&
-		cp scripts/payload/selftests.sh "$p/selftests.sh" || return 1
-	cat >"$p/run.sh" <<'EOT'
+	cross_step s390 s390 s390x-linux-gnu s390x ': (warning|error):|^WARNING:' \
+		s390-sie "virt/hv/hv.ko arch/s390/hv/sie/hv-s390.ko" --with-kvm <<'EOT'
 grep -qw sie /proc/cpuinfo || { echo "s390: this CPU has no SIE"; exit 1; }
 # SIE needs page tables with PGSTEs: every process started from now on.
 echo 1 >/proc/sys/vm/allocate_pgste || exit 1
@@ -305,8 +306,6 @@ done
 echo "s390: hv and kvm.ko suites took $(awk -v t0="$t0" '{ print $1 - t0 }' /proc/uptime) s"
 exit $rc
 EOT
-	"$HVHOST" run --host s390-sie --payload "$p" --name selftests --with-kvm \
-		--modules "$src/virt/hv/hv.ko $src/arch/s390/hv/sie/hv-s390.ko"
 }
 
 # dkms add + build in a private dkms tree, so the machine's own

@@ -92,6 +92,41 @@ struct hv_memslots {
 struct hv_memslot *hv_gfn_to_memslot(struct hv_vm *vm, u64 gfn);
 unsigned long hv_memslot_gfn_to_hva(const struct hv_memslot *slot, u64 gfn);
 
+/* Counters exposed through debugfs (Documentation/virt/hv/api.rst). */
+struct hv_vm_stats {
+	u64 nested_faults;
+	u64 nested_mapped_4k;
+	u64 nested_mapped_2m;
+	u64 invalidations;
+	u64 tlb_flushes;
+};
+
+#define HV_STATS_EXIT_REASONS	64
+
+/*
+ * The same names on every architecture so that hv_stats.c stays common;
+ * a counter an architecture has no such exit for stays 0.  halt_exits:
+ * HLT, WFI/WFE on arm64, wait-state intercepts on s390.  msr_exits:
+ * RDMSR/WRMSR, trapped system register accesses on arm64.
+ * nested_fault_exits: NPT/EPT faults, stage-2 aborts on arm64, SIE
+ * returning -EFAULT on s390.
+ * intr_exits: host interrupts (intercept code 0 on s390).
+ */
+struct hv_vcpu_stats {
+	u64 entries;
+	u64 exit_reason[HV_STATS_EXIT_REASONS];	/* returns to userspace */
+	u64 io_exits;
+	u64 mmio_exits;
+	u64 halt_exits;
+	u64 halt_sleeps;
+	u64 halt_polls;
+	u64 signal_exits;
+	u64 cpuid_exits;
+	u64 msr_exits;
+	u64 nested_fault_exits;
+	u64 intr_exits;
+};
+
 /*
  * Legend for the fields below: (c) set at creation, then constant;
  * [s] slots_lock; [m] mmu_lock; [l] hv_vm.lock; [v] vCPU mutex;

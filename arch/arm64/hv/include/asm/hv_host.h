@@ -207,33 +207,6 @@ hv_arch_backend_ops_valid(const struct hv_arch_backend_ops *ops)
 	return true;
 }
 
-/* Counters exposed through debugfs (Documentation/virt/hv/api.rst). */
-struct hv_vm_stats {
-	u64 nested_faults;
-	u64 nested_mapped_4k;
-	u64 nested_mapped_2m;
-	u64 invalidations;
-	u64 tlb_flushes;
-};
-
-#define HV_STATS_EXIT_REASONS	64
-
-/* Same names as x86 so hv_stats.c stays common; x86-only ones stay 0. */
-struct hv_vcpu_stats {
-	u64 entries;
-	u64 exit_reason[HV_STATS_EXIT_REASONS];	/* returns to userspace */
-	u64 io_exits;
-	u64 mmio_exits;
-	u64 halt_exits;			/* WFI/WFE */
-	u64 halt_sleeps;
-	u64 halt_polls;
-	u64 signal_exits;
-	u64 cpuid_exits;
-	u64 msr_exits;			/* trapped system register accesses */
-	u64 nested_fault_exits;		/* stage-2 aborts */
-	u64 intr_exits;
-};
-
 /* Smallest and largest IPA sizes a VM can have, and the default. */
 #define HV_ARM64_IPA_MIN	32
 #define HV_ARM64_IPA_MAX	40

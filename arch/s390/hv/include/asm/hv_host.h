@@ -121,33 +121,6 @@ hv_arch_backend_ops_valid(const struct hv_arch_backend_ops *ops)
 	return true;
 }
 
-/* Counters exposed through debugfs (Documentation/virt/hv/api.rst). */
-struct hv_vm_stats {
-	u64 nested_faults;
-	u64 nested_mapped_4k;
-	u64 nested_mapped_2m;
-	u64 invalidations;
-	u64 tlb_flushes;
-};
-
-#define HV_STATS_EXIT_REASONS	64
-
-/* Same names as x86 so hv_stats.c stays common; x86-only ones stay 0. */
-struct hv_vcpu_stats {
-	u64 entries;
-	u64 exit_reason[HV_STATS_EXIT_REASONS];	/* returns to userspace */
-	u64 io_exits;
-	u64 mmio_exits;
-	u64 halt_exits;			/* wait-state intercepts */
-	u64 halt_sleeps;
-	u64 halt_polls;
-	u64 signal_exits;
-	u64 cpuid_exits;
-	u64 msr_exits;
-	u64 nested_fault_exits;		/* SIE returned -EFAULT */
-	u64 intr_exits;			/* host interrupts (icptcode 0) */
-};
-
 /* s390 code of hv.ko used by the core. */
 int hv_arch_vcpu_init(struct hv_vcpu *vcpu);
 void hv_arch_vcpu_destroy(struct hv_vcpu *vcpu);

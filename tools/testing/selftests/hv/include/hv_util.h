@@ -272,6 +272,22 @@ void vcpu_set_cpuid_supported(struct hv_vcpu *vcpu);
  */
 unsigned long hv_test_iters(unsigned long n);
 
+/*
+ * Host-side helpers (lib/host_util.c).  hv_send_fds() passes @n (1 to 8)
+ * descriptors over the unix socket @sock with SCM_RIGHTS, one byte of
+ * data; hv_recv_fds() receives exactly @n of them into @fds, and
+ * __hv_recv_fds() returns -1 instead of failing the test.
+ */
+void hv_send_fds(int sock, const int *fds, int n);
+void hv_recv_fds(int sock, int *fds, int n);
+int __hv_recv_fds(int sock, int *fds, int n);
+
+/* Whether /proc/swaps lists a swap device. */
+bool hv_have_swap(void);
+
+/* Write the string @s to @path (sysfs, procfs, cgroupfs): 0 or -errno. */
+int hv_write_file(const char *path, const char *s);
+
 /* Library internals */
 void hv_vm_load_image(struct hv_vm *vm);
 

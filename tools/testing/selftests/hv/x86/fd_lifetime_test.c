@@ -172,41 +172,6 @@ TEST(close_vcpu_fd_during_run)
 	hv_vm_free(vm);
 }
 
-static void send_fds(int sock, const int *fds, int n)
-{
-	char buf[CMSG_SPACE(2 * sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = "f", .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = buf, .msg_controllen = CMSG_SPACE(n * sizeof(int)),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(n * sizeof(int));
-	memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
-	TEST_ASSERT(sendmsg(sock, &msg, 0) == 1, "sendmsg");
-}
-
-static void recv_fds(int sock, int *fds, int n)
-{
-	char buf[CMSG_SPACE(2 * sizeof(int))] = { 0 };
-	char c;
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = buf, .msg_controllen = sizeof(buf),
-	};
-	struct cmsghdr *cm;
-
-	TEST_ASSERT(recvmsg(sock, &msg, 0) == 1, "recvmsg");
-	cm = CMSG_FIRSTHDR(&msg);
-	TEST_ASSERT(cm && cm->cmsg_type == SCM_RIGHTS &&
-		    cm->cmsg_len == CMSG_LEN(n * sizeof(int)), "no fds");
-	memcpy(fds, CMSG_DATA(cm), n * sizeof(int));
-}
-
 /* Every VM and vCPU ioctl from a process that is not the VM's: EIO. */
 static int foreign_ioctls(int vm_fd, int vcpu_fd)
 {
@@ -242,13 +207,13 @@ TEST(fds_passed_to_child_get_eio)
 		close(vm->fd);
 		close(vcpu->fd);
 		close(sv[0]);
-		recv_fds(sv[1], fds, 2);
+		hv_recv_fds(sv[1], fds, 2);
 		_exit(foreign_ioctls(fds[0], fds[1]));
 	}
 	close(sv[1]);
 	fds[0] = vm->fd;
 	fds[1] = vcpu->fd;
-	send_fds(sv[0], fds, 2);
+	hv_send_fds(sv[0], fds, 2);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
@@ -277,12 +242,12 @@ TEST(fds_from_exited_creator_get_eio)
 		vcpu_expect_ucall(vcpu, UCALL_SYNC, NULL);
 		fds[0] = vm->fd;
 		fds[1] = vcpu->fd;
-		send_fds(sv[1], fds, 2);
+		hv_send_fds(sv[1], fds, 2);
 		/* Exits with the VM's memory: only the fds live on. */
 		_exit(0);
 	}
 	close(sv[1]);
-	recv_fds(sv[0], fds, 2);
+	hv_recv_fds(sv[0], fds, 2);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
 	EXPECT_EQ(0, foreign_ioctls(fds[0], fds[1]));

@@ -74,17 +74,6 @@ static void guest_writer(u64 pages)
 	}
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), r;
-
-	if (fd < 0)
-		return -errno;
-	r = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -errno;
-	close(fd);
-	return r;
-}
-
 static long read_long(const char *path)
 {
 	char buf[64] = "";
@@ -117,34 +106,20 @@ static long vm_counter(const char *name)
 	return v;
 }
 
-static bool have_swap(void)
-{
-	char line[256];
-	int lines = 0;
-	FILE *f = fopen("/proc/swaps", "r");
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		lines++;
-	fclose(f);
-	return lines > 1;
-}
-
 /* Swap on zram if there is none (the selftests payload sets it up). */
 static bool ensure_swap(void)
 {
-	if (have_swap())
+	if (hv_have_swap())
 		return true;
 	if (geteuid())
 		return false;
 	if (access("/sys/block/zram0", F_OK))
 		system("modprobe zram num_devices=1 2>/dev/null");
-	if (write_file("/sys/block/zram0/disksize", "256M") ||
+	if (hv_write_file("/sys/block/zram0/disksize", "256M") ||
 	    system("mkswap /dev/zram0 >/dev/null") ||
 	    system("swapon /dev/zram0"))
 		return false;
-	return have_swap();
+	return hv_have_swap();
 }
 
 struct vmstats {
@@ -245,7 +220,7 @@ TEST_F_TIMEOUT(mem, memcg_smaller_than_guest, 100)
 		mount("cgroup2", CGROOT, "cgroup2", 0, NULL);
 	if (access(CGROOT "/cgroup.controllers", F_OK))
 		SKIP(return, "no cgroup v2 at " CGROOT);
-	r = write_file(CGROOT "/cgroup.subtree_control", "+memory");
+	r = hv_write_file(CGROOT "/cgroup.subtree_control", "+memory");
 	if (r)
 		SKIP(return, "cannot enable the memory controller: %s",
 		     strerror(-r));
@@ -257,8 +232,8 @@ TEST_F_TIMEOUT(mem, memcg_smaller_than_guest, 100)
 	ASSERT_EQ(0, mkdir(CG, 0755));
 	/* A third of the guest's memory. */
 	snprintf(max, sizeof(max), "%llu", pages * HV_PAGE_SIZE / 3);
-	ASSERT_EQ(0, write_file(CG "/memory.max", max));
-	ASSERT_EQ(0, write_file(CG "/cgroup.procs", "0"));
+	ASSERT_EQ(0, hv_write_file(CG "/memory.max", max));
+	ASSERT_EQ(0, hv_write_file(CG "/cgroup.procs", "0"));
 
 	vmstats_read(&a);
 	vm = hv_vm_create();
@@ -282,7 +257,7 @@ TEST_F_TIMEOUT(mem, memcg_smaller_than_guest, 100)
 	/* Far more than memory.max went through: it was swapped. */
 	EXPECT_LT(0, b.pswpout - a.pswpout);
 	hv_vm_free(vm);
-	write_file(CGROOT "/cgroup.procs", "0");
+	hv_write_file(CGROOT "/cgroup.procs", "0");
 	rmdir(CG);
 }
 
@@ -378,7 +353,7 @@ static void knobs_set(void)
 		if (n <= 0)
 			continue;
 		knobs[i].saved[n] = 0;
-		knobs[i].set = !write_file(knobs[i].path, knobs[i].value);
+		knobs[i].set = !hv_write_file(knobs[i].path, knobs[i].value);
 	}
 }
 
@@ -388,7 +363,7 @@ static void knobs_restore(void)
 
 	for (i = 0; i < HV_ARRAY_SIZE(knobs); i++)
 		if (knobs[i].set)
-			write_file(knobs[i].path, knobs[i].saved);
+			hv_write_file(knobs[i].path, knobs[i].saved);
 }
 
 #define CHURN_SECONDS	10

@@ -148,31 +148,6 @@ static long swapped_pages(void *p, u64 size)
 	return n;
 }
 
-static bool have_swap(void)
-{
-	char line[256];
-	int lines = 0;
-	FILE *f = fopen("/proc/swaps", "r");
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		lines++;
-	fclose(f);
-	return lines > 1;
-}
-
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), r;
-
-	if (fd < 0)
-		return -1;
-	r = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -1;
-	close(fd);
-	return r;
-}
-
 /* A 64 MiB zram swap device; NULL with *why set if there can't be one. */
 static const char *zram_swap_on(const char **why)
 {
@@ -189,7 +164,7 @@ static const char *zram_swap_on(const char **why)
 		*why = "no zram module";
 		return NULL;
 	}
-	if (write_file("/sys/block/zram0/disksize", "64M")) {
+	if (hv_write_file("/sys/block/zram0/disksize", "64M")) {
 		*why = "no zram device (CONFIG_ZRAM, module zram)";
 		return NULL;
 	}
@@ -219,7 +194,7 @@ TEST(pageout_preserves_contents)
 	int i;
 
 	HV_REQUIRE_GUEST(return);
-	if (!have_swap()) {
+	if (!hv_have_swap()) {
 		zram = zram_swap_on(&why);
 		if (!zram)
 			SKIP(return, "no swap for MADV_PAGEOUT: %s", why);
@@ -264,7 +239,7 @@ out:
 	hv_vm_free(vm);
 	if (zram) {
 		swapoff(zram);
-		write_file("/sys/block/zram0/reset", "1");
+		hv_write_file("/sys/block/zram0/reset", "1");
 	}
 }
 

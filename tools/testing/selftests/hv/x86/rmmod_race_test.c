@@ -190,44 +190,6 @@ static void *irqfd_thread(void *arg)
 	return NULL;
 }
 
-static void send_fds(int sock, const int *fds, int n)
-{
-	char buf[CMSG_SPACE(4 * sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = "f", .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = buf, .msg_controllen = CMSG_SPACE(n * sizeof(int)),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(n * sizeof(int));
-	memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
-	TEST_ASSERT(sendmsg(sock, &msg, 0) == 1, "sendmsg");
-}
-
-static int recv_fds(int sock, int *fds, int n)
-{
-	char buf[CMSG_SPACE(4 * sizeof(int))] = { 0 };
-	char c;
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = buf, .msg_controllen = sizeof(buf),
-	};
-	struct cmsghdr *cm;
-
-	if (recvmsg(sock, &msg, 0) != 1)
-		return -1;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS ||
-	    cm->cmsg_len != CMSG_LEN(n * sizeof(int)))
-		return -1;
-	memcpy(fds, CMSG_DATA(cm), n * sizeof(int));
-	return 0;
-}
-
 /*
  * The child: build the VM, report "r" (or "s" and why: what is missing)
  * on @sock, wait for the go byte, then let go of the VM as @end says.
@@ -304,7 +266,7 @@ static void __noreturn child(int sock, enum ending end)
 		fds[1] = c.vcpu->fd;
 		fds[2] = c.ioeventfd;
 		fds[3] = c.irqfd >= 0 ? c.irqfd : c.ioeventfd;
-		send_fds(sock, fds, 4);
+		hv_send_fds(sock, fds, 4);
 		_exit(0);
 	default:
 		_exit(1);
@@ -407,7 +369,7 @@ TEST_F_TIMEOUT(rmmod, unload_races_last_close, 110)
 		if (end == END_KILL)
 			kill(pid, SIGKILL);
 		if (end == END_PASS) {
-			ASSERT_EQ(0, recv_fds(sv[0], cl.fds, 4));
+			ASSERT_EQ(0, __hv_recv_fds(sv[0], cl.fds, 4));
 			ASSERT_EQ(pid, waitpid(pid, &status, 0));
 			/* Not this process's VM: EIO, and still pinned. */
 			EXPECT_EQ(-EIO, hv_ioctl(cl.fds[1], HV_GET_REGS,

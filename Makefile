@@ -9,7 +9,8 @@
 #   make run               build, boot the x86-svm test host, load hv, run a guest
 #   make bench             hvbench against hv and KVM in one boot of each x86
 #                          host (kvm_amd in x86-svm, kvm_intel in x86-vmx):
-#                          tables of both and their ratio (BENCH_ARGS="--reps N")
+#                          tables of both and their ratio (BENCH_ARGS="--reps N");
+#                          x86-svm also times hv-vmm's Linux boot on both
 #   make check             every test: ABI layout, static checks, selftests in
 #                          the x86-svm and x86-vmx hosts, runner and DKMS checks
 #   make check-debug       the selftests in x86-svm on a debug kernel built from

@@ -24,7 +24,8 @@
 #              tests also against Linux's kvm.ko there
 #   dkms       dkms add/build of this tree against Debian 12's headers
 #   bench      hvbench (make bench) once against hv and kvm_amd in x86-svm
-#              with tiny counts: a correctness smoke test, no timing checks
+#              with tiny counts, then hv-vmm's Linux boot once on each in a
+#              real-time x86-svm: a correctness smoke test, no timing checks
 #   vmm        hv-vmm boots Linux (2 vCPUs, virtio disk) on hv and on kvm_amd
 #   vmm-vmx    hv-vmm boots Linux (1 vCPU) on hv-intel in the x86-vmx (Bochs)
 #              host, after the hosts step's Bochs run (one Bochs at a time)

@@ -4,7 +4,8 @@
 # /init of hv-vmm's test guest (built by mkguest.sh): checks the vCPUs,
 # the virtio disk and an SMP workload, then powers off through hv-vmm's
 # exit port 0x501 with the number of failed checks as exit status
-# (with "guest.poweroff=acpi" on the command line: poweroff -f, ACPI S5).
+# (with "guest.poweroff=acpi" on the command line: poweroff -f, ACPI S5;
+# with "guest.bench": status 0 right after the first time mark, 0x502).
 export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -29,6 +30,12 @@ check() {
 
 echo "=== hv-vmm guest up ==="
 outb 0x502 1
+# guest.bench (scripts/bench.sh's boot_linux row): only the boot to here is
+# timed, so leave at once rather than spend a minute of emulated time on
+# the checks below for every repetition.
+case " $(cat /proc/cmdline) " in
+*" guest.bench "*) outb 0x501 0 ;;
+esac
 uname -a
 ncpu=$(nproc)
 want=$(sed -n 's/.*guest.cpus=\([0-9]*\).*/\1/p' /proc/cmdline)

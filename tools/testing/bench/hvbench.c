@@ -1216,7 +1216,7 @@ stop:
 
 static void na_boot(const char *metric)
 {
-	put_na(metric, "make check's vmm step times hv-vmm's Linux boot on both (real time)");
+	put_na(metric, "scripts/bench.sh times hv-vmm's Linux boot in a real-time x86-svm host");
 }
 
 /* ---- driver --------------------------------------------------------- */

@@ -244,23 +244,25 @@ void hv_arch_dump_vcpu(struct hv_vcpu *vcpu)
 	struct hv_vcpu_events ev;
 	struct hv_sregs sregs;
 	struct hv_regs regs;
+	u32 id = vcpu->id;
 
 	if (__vcpu_ioctl(vcpu, HV_GET_REGS, &regs) ||
 	    __vcpu_ioctl(vcpu, HV_GET_SREGS, &sregs))
 		return;
-	fprintf(stderr, "# vCPU %u: rip 0x%llx rsp 0x%llx rflags 0x%llx rax 0x%llx rdx 0x%llx\n",
-		vcpu->id, regs.rip, regs.rsp, regs.rflags, regs.rax, regs.rdx);
-	fprintf(stderr, "# vCPU %u: cr0 0x%llx cr2 0x%llx cr3 0x%llx cr4 0x%llx efer 0x%llx\n",
-		vcpu->id, sregs.cr0, sregs.cr2, sregs.cr3, sregs.cr4,
-		sregs.efer);
-	fprintf(stderr, "# vCPU %u: cs 0x%x ss 0x%x tr 0x%x gdt 0x%llx/%u idt 0x%llx/%u\n",
-		vcpu->id, sregs.cs.selector, sregs.ss.selector,
-		sregs.tr.selector, sregs.gdt.base, sregs.gdt.limit,
-		sregs.idt.base, sregs.idt.limit);
+	fprintf(stderr, "# vCPU %u: rip 0x%llx rsp 0x%llx rflags 0x%llx\n",
+		id, regs.rip, regs.rsp, regs.rflags);
+	fprintf(stderr, "# vCPU %u: rax 0x%llx rdx 0x%llx cr2 0x%llx\n",
+		id, regs.rax, regs.rdx, sregs.cr2);
+	fprintf(stderr, "# vCPU %u: cr0 0x%llx cr3 0x%llx cr4 0x%llx efer 0x%llx\n",
+		id, sregs.cr0, sregs.cr3, sregs.cr4, sregs.efer);
+	fprintf(stderr, "# vCPU %u: cs 0x%x ss 0x%x tr 0x%x gdt 0x%llx idt 0x%llx\n",
+		id, sregs.cs.selector, sregs.ss.selector, sregs.tr.selector,
+		sregs.gdt.base, sregs.idt.base);
 	if (__vcpu_ioctl(vcpu, HV_GET_VCPU_EVENTS, &ev))
 		return;
-	fprintf(stderr, "# vCPU %u: exception injected %u pending %u nr %u error 0x%x; interrupt injected %u nr %u; nmi injected %u\n",
-		vcpu->id, ev.exception.injected, ev.exception.pending,
-		ev.exception.nr, ev.exception.error_code,
-		ev.interrupt.injected, ev.interrupt.nr, ev.nmi.injected);
+	fprintf(stderr, "# vCPU %u: exception injected %u pending %u nr %u\n",
+		id, ev.exception.injected, ev.exception.pending,
+		ev.exception.nr);
+	fprintf(stderr, "# vCPU %u: interrupt injected %u nr %u, nmi injected %u\n",
+		id, ev.interrupt.injected, ev.interrupt.nr, ev.nmi.injected);
 }

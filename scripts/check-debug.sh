@@ -116,7 +116,7 @@ r=0
 # One TCG thread as in make check (hosts/README.md: QEMU's MTTCG breaks
 # nested SVM); lockdep and KASAN judge lock order and accesses, not
 # timing, so they lose little.
-"$HVHOST" run --host x86-svm --kernel "$IMG" --with-kvm \
+"$HVHOST" run --host x86-svm --one-tcg-thread --kernel "$IMG" --with-kvm \
 	--payload "$payload" --timeout "${CHECK_DEBUG_TIMEOUT:-3600}" \
 	--modules "$hvsrc/virt/hv/hv.ko $hvsrc/arch/x86/hv/svm/hv-amd.ko $hvsrc/arch/x86/hv/vmx/hv-intel.ko" \
 	--name debug || r=$?

@@ -9,7 +9,8 @@
 #
 #   run.sh --modules "virt/hv/hv.ko arch/x86/hv/svm/hv-amd.ko" \
 #          [--seconds 120] [--kvm-seconds 30] [--seed N] [--threads N] \
-#          [--host x86-svm] [--name fuzz] [--hv-args "--program-seed X"]
+#          [--host x86-svm] [--name fuzz] [--hv-args "--program-seed X"] \
+#          [--host-args "--one-tcg-thread"]
 #
 # Without --seed the seed is random; it is printed either way.  Exit
 # status: 0 clean, 1 a failure (of hv, of the host, or of kvm), 2 usage.
@@ -21,9 +22,9 @@ HVHOST=$REPO/tools/testing/hosts/hvhost
 OUT=${BUILD:-$REPO/build}/fuzz
 
 modules= seconds=120 kvm_seconds=30 seed= threads=3 host=x86-svm name=fuzz
-hv_args=
+hv_args= host_args=
 usage() {
-	echo "usage: run.sh --modules \"hv.ko backend.ko\" [--seconds S] [--kvm-seconds S] [--seed N] [--threads N] [--host H] [--name N]" >&2
+	echo "usage: run.sh --modules \"hv.ko backend.ko\" [--seconds S] [--kvm-seconds S] [--seed N] [--threads N] [--host H] [--name N] [--hv-args A] [--host-args A]" >&2
 	exit 2
 }
 while [[ $# -gt 0 ]]; do
@@ -37,6 +38,7 @@ while [[ $# -gt 0 ]]; do
 	--host) host=$2 ;;
 	--name) name=$2 ;;
 	--hv-args) hv_args=$2 ;;
+	--host-args) host_args=$2 ;;
 	*) usage ;;
 	esac
 	shift 2
@@ -94,6 +96,7 @@ EOT
 timeout=$((seconds + kvm_seconds + 240))
 kvm=()
 [[ $kvm_seconds != 0 ]] && kvm=(--with-kvm)
-exec "$HVHOST" run --host "$host" "${kvm[@]}" --kmods zram \
+read -r -a extra <<<"$host_args"
+exec "$HVHOST" run --host "$host" "${kvm[@]}" "${extra[@]}" --kmods zram \
 	--payload "$payload" --modules "$modules" --name "$name" \
 	--timeout "$timeout"

@@ -204,11 +204,15 @@ int svm_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host)
 		if (!host && (s->cr0 & X86_CR0_PG) &&
 		    ((data ^ s->efer) & EFER_LME))
 			return -EINVAL;
-		if (host)	/* userspace restores LMA with the rest */
-			s->efer = (data & (SVM_GUEST_EFER | EFER_LMA)) | EFER_SVME;
-		else
-			s->efer = (data & SVM_GUEST_EFER) |
-				  (s->efer & EFER_LMA) | EFER_SVME;
+		/*
+		 * LMA is not written through the MSR, by the guest or by
+		 * userspace (KVM's set_efer() keeps it too): it follows
+		 * CR0.PG, and userspace sets it with SET_SREGS, which checks
+		 * it against CR0 and CS.  LMA without paging would also hang
+		 * QEMU's emulated SVM.
+		 */
+		s->efer = (data & SVM_GUEST_EFER) | (s->efer & EFER_LMA) |
+			  EFER_SVME;
 		break;
 	case MSR_IA32_CR_PAT:
 		if (!svm_valid_pat(data))

@@ -303,9 +303,12 @@ static int vmx_set_efer(struct vmx_vcpu *vmx, u64 data, bool host)
 	/* The guest may not flip LME with paging on (SDM 9.8.5). */
 	if (!host && (vmx->cr0 & X86_CR0_PG) && ((data ^ old) & EFER_LME))
 		return -EINVAL;
-	/* Userspace restores LMA with the rest; the guest cannot write it. */
-	if (!host)
-		data = (data & ~EFER_LMA) | (old & EFER_LMA);
+	/*
+	 * LMA is not written through the MSR, by the guest or by userspace
+	 * (KVM's set_efer() keeps it too): it follows CR0.PG, and userspace
+	 * sets it with SET_SREGS, which checks it against CR0 and CS.
+	 */
+	data = (data & ~EFER_LMA) | (old & EFER_LMA);
 	vmx_write_efer(vmx, data);
 	return 0;
 }

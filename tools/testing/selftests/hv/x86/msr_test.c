@@ -5,6 +5,7 @@
  * and writable by the host, processing that stops at an unknown MSR,
  * E2BIG), and the guest's RDMSR/WRMSR: #GP for an MSR no CPU has, values
  * shared with the host both ways, the TSC the host wrote; SYSCFG reads 0.
+ * EFER.LMA is not written through the MSR, by the host either.
  */
 #include <linux/stringify.h>
 
@@ -184,6 +185,41 @@ TEST(unknown_msr_stops_processing)
 	msrs->entries[0].index = UNKNOWN_MSR;
 	EXPECT_EQ(0, __vcpu_ioctl(vcpu, HV_GET_MSRS, msrs));
 	free(msrs);
+	hv_vm_free(vm);
+}
+
+#define EFER_LME	(1ULL << 8)
+#define EFER_LMA	(1ULL << 10)
+
+/*
+ * EFER.LMA is not written through HV_SET_MSRS, even by the host: it
+ * follows CR0.PG and comes with HV_SET_SREGS, which checks it (KVM's
+ * set_efer() keeps it the same way).  LMA without paging is a state no
+ * CPU can be in (and one QEMU's emulated SVM hangs in).
+ */
+TEST(efer_lma_not_set_through_msrs)
+{
+	struct hv_vcpu *vcpu;
+	struct hv_sregs sregs;
+	struct hv_vm *vm;
+
+	HV_REQUIRE_GUEST(return, HV_CAP_EXT_CPUID);
+	vm = hv_vm_create();
+	vcpu = hv_vcpu_create(vm, 0);
+	vcpu_set_cpuid_supported(vcpu);
+	vcpu_sregs_get(vcpu, &sregs);
+	ASSERT_EQ(0, sregs.cr0 & X86_CR0_PG);
+	vcpu_set_msr(vcpu, MSR_EFER, EFER_LME | EFER_LMA);
+	vcpu_sregs_get(vcpu, &sregs);
+	EXPECT_EQ(EFER_LME, sregs.efer & (EFER_LME | EFER_LMA));
+	EXPECT_EQ(EFER_LME, vcpu_get_msr(vcpu, MSR_EFER) &
+			    (EFER_LME | EFER_LMA));
+
+	/* In long mode, clearing LMA through the MSR does not stick either. */
+	vcpu_setup_lmode(vcpu, guest_done);
+	vcpu_set_msr(vcpu, MSR_EFER, EFER_LME);
+	vcpu_sregs_get(vcpu, &sregs);
+	EXPECT_EQ(EFER_LME | EFER_LMA, sregs.efer & (EFER_LME | EFER_LMA));
 	hv_vm_free(vm);
 }
 

@@ -37,8 +37,9 @@
 #              fixes it); any kernel report or fuzzer invariant fails.
 #              Not in the default list: a CPU of the QEMU host sometimes
 #              locks up inside a fuzzed guest, with kvm_amd as with hv (a
-#              QEMU TCG bug for one EFER case; on 2026-11-21 a guest with
-#              EFER.LMA set and paging off, with multi-threaded TCG and
+#              QEMU TCG bug for one EFER case; on 2026-11-21 the stuck
+#              CPU held a torn mix of states, the host's CR3, CR4 and
+#              EFER with a real-mode CR0, with multi-threaded TCG and
 #              with one thread alike), so it would fail CI at random.
 #              "make check-fuzz" runs it.
 #   kvm-selftests  Linux's own KVM selftests (linux-source-6.1, unmodified)

@@ -347,7 +347,9 @@ void hv_vm_mark_dead(struct hv_vm *vm);
  * @vcpu_run:	enter the guest once and handle the exit.  vCPU mutex held,
  *		vCPU loaded, SRCU read lock held, preemption enabled.  The
  *		backend drops SRCU (hv_vcpu_srcu_read_unlock()) while in
- *		guest mode and takes it again before handling the exit.
+ *		guest mode and takes it again before handling the exit: a
+ *		guest that runs without exits must not hold up a slot
+ *		change, which zaps and flushes the mappings it removes.
  *		Returns 1 to re-enter, 0 to return to userspace with
  *		hv_run.exit_reason set, or a negative errno.
  * @zap_gfn_range: remove nested mappings of [@start, @end) gfns; mmu_lock

@@ -472,11 +472,7 @@ int vhe_vcpu_run(struct hv_vcpu *vcpu)
 
 	vgic = hv_arm64_vgic_flush(vcpu, vhe_nr_lrs);
 	vhe_timer_phys_active(vcpu);
-	/*
-	 * No SRCU in guest mode: a guest that runs without exits must not
-	 * hold up a slot change (synchronize_srcu()) for as long as it
-	 * likes.  Its stage-2 mappings are zapped and flushed by the change.
-	 */
+	/* No SRCU in guest mode (the vcpu_run contract, hv_host.h). */
 	hv_vcpu_srcu_read_unlock(vcpu);
 	vhe_load_guest(vcpu, &host);
 	if (vgic)

@@ -385,7 +385,7 @@ static int sie_vcpu_run(struct hv_vcpu *vcpu)
 		local_irq_enable();
 		return 1;
 	}
-	/* No SRCU in SIE: a guest must not hold up a slot change. */
+	/* No SRCU in SIE (the vcpu_run contract, hv_host.h). */
 	hv_vcpu_srcu_read_unlock(vcpu);
 	hv_guest_enter_irqoff();
 	local_irq_enable();

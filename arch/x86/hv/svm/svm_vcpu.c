@@ -208,8 +208,7 @@ int svm_set_msr(struct hv_vcpu *vcpu, u32 msr, u64 data, bool host)
 		 * LMA is not written through the MSR, by the guest or by
 		 * userspace (KVM's set_efer() keeps it too): it follows
 		 * CR0.PG, and userspace sets it with SET_SREGS, which checks
-		 * it against CR0 and CS.  LMA without paging would also hang
-		 * QEMU's emulated SVM.
+		 * it against CR0 and CS.
 		 */
 		s->efer = (data & SVM_GUEST_EFER) | (s->efer & EFER_LMA) |
 			  EFER_SVME;
@@ -900,11 +899,7 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	hv_x86_tsc_catchup(vcpu);
 	hv_x86_inject_pending(vcpu);
 	sd = this_cpu_ptr(&svm_cpu_data);
-	/*
-	 * No SRCU in guest mode: a guest that runs without exits must not
-	 * hold up a slot change (synchronize_srcu()) for as long as it
-	 * likes.  Its nested mappings are zapped and flushed by the change.
-	 */
+	/* No SRCU in guest mode (the vcpu_run contract, hv_host.h). */
 	hv_vcpu_srcu_read_unlock(vcpu);
 
 	clgi();

@@ -555,7 +555,7 @@ int vmx_vcpu_run(struct hv_vcpu *vcpu)
 	vmcs_write(VMCS_GUEST_RFLAGS, vcpu->arch.rflags);
 	vmx_sanitize_interruptibility(vmx);
 	vmx_arm_backstop_timer(vmx);
-	/* No SRCU in guest mode, as on SVM (svm_vcpu_run()). */
+	/* No SRCU in guest mode (the vcpu_run contract, hv_host.h). */
 	hv_vcpu_srcu_read_unlock(vcpu);
 
 	vmx_load_guest_state(vmx);

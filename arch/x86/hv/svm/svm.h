@@ -50,6 +50,8 @@ static_assert(SVM_NPT_CACHE_PAGES <= HV_MMU_CACHE_PAGES);
  * @nmi_iret_seen: [v] the IRET intercept fired; waiting to move past it.
  * @nmi_singlestep: [v] single-stepping the handler's IRET (RFLAGS.TF set
  *		by hv) to unmask NMIs right after it.
+ * @virq_injected: [v] the interrupt of the last entry went in as V_IRQ
+ *		(svm_intr_to_virq()); the exit tells whether it was taken.
  * @host_pkru:	[v] host PKRU, restored after an exit if the guest
  *		changed it (it can set CR4.PKE without an intercept).
  * @clean_cpu:	[v] the CPU @clean_seen was taken on, -1 if none is valid.
@@ -69,6 +71,7 @@ struct svm_vcpu {
 	bool nmi_masked;
 	bool nmi_iret_seen;
 	bool nmi_singlestep;
+	bool virq_injected;
 	u64 nmi_iret_rip;
 	u32 host_pkru;
 	int clean_cpu;

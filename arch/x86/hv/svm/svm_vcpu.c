@@ -378,17 +378,64 @@ static void svm_complete_events(struct svm_vcpu *svm)
 	u32 type = (info & SVM_EVTINJ_TYPE_MASK) >> SVM_EVTINJ_TYPE_SHIFT;
 
 	c->event_inj = 0;
-	if ((info & SVM_EVTINJ_VALID) && (type == HV_X86_EVENT_INTR ||
-					  type == HV_X86_EVENT_NMI ||
-					  type == HV_X86_EVENT_EXCEPTION))
+	if (svm->virq_injected && (c->int_ctl & SVM_V_IRQ)) {
+		/*
+		 * svm_intr_to_virq()'s interrupt was not taken (the CPU
+		 * clears V_IRQ when it takes it, APM 15.21.4), or its
+		 * delivery was cut short: inject it again.  Nothing else
+		 * can have been in delivery, so EXITINTINFO, if valid,
+		 * names this one; QEMU's TCG reports it as an exception.
+		 */
+		c->event_inj = SVM_EVTINJ_VALID |
+			       (c->int_ctl & SVM_V_INTR_VECTOR_MASK) >>
+			       SVM_V_INTR_VECTOR_SHIFT;
+	} else if ((info & SVM_EVTINJ_VALID) &&
+		   (type == HV_X86_EVENT_INTR || type == HV_X86_EVENT_NMI ||
+		    type == HV_X86_EVENT_EXCEPTION)) {
 		c->event_inj = info;
-	c->int_ctl &= ~(SVM_V_IRQ | SVM_V_IGN_TPR |
+	}
+	svm->virq_injected = false;
+	c->int_ctl &= ~(SVM_V_IRQ | SVM_V_IGN_TPR | SVM_V_INTR_VECTOR_MASK |
 			(0xfULL << SVM_V_INTR_PRIO_SHIFT));
 	c->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
 	if (svm->nmi_iret_seen && svm->vcpu.arch.rip != svm->nmi_iret_rip) {
 		svm->nmi_masked = false;
 		svm->nmi_iret_seen = false;
 	}
+}
+
+/*
+ * An external interrupt that the guest can take now (RFLAGS.IF set, no
+ * interrupt shadow: when hv_x86_inject_pending() injects one) enters as
+ * a virtual interrupt, V_IRQ with its vector, highest priority and TPR
+ * ignored (APM 15.21.4), instead of through EVENTINJ.  The guest sees no
+ * difference: the CPU takes it before the first guest instruction, as
+ * it would deliver EVENTINJ, and svm_complete_events() injects it again
+ * if an exit came first.  The reason is QEMU's TCG, the CPU of the
+ * x86-svm test host: its VMRUN delivers an EVENTINJ interrupt but leaves
+ * it behind as a pending exception (helper_vmrun(), QEMU 7.2), which it
+ * delivers a second time if the CPU is kicked before the guest's next
+ * exit; its V_IRQ path has no such leftover.  A re-injection with IF
+ * clear, or an entry that needs V_IRQ for an interrupt window, keeps
+ * EVENTINJ.
+ */
+static void svm_intr_to_virq(struct svm_vcpu *svm)
+{
+	struct vmcb_control *c = &svm->vmcb->control;
+	u64 inj = c->event_inj;
+
+	if (!(inj & SVM_EVTINJ_VALID) ||
+	    (inj & SVM_EVTINJ_TYPE_MASK) != HV_X86_EVENT_INTR ||
+	    (c->intercept_misc1 & SVM_INTERCEPT_VINTR) ||
+	    (c->int_ctl & SVM_V_IRQ) ||
+	    !(svm->vmcb->save.rflags & X86_EFLAGS_IF) ||
+	    (c->int_state & SVM_INTERRUPT_SHADOW))
+		return;
+	c->int_ctl = (c->int_ctl & ~SVM_V_INTR_VECTOR_MASK) | SVM_V_IRQ |
+		     SVM_V_IGN_TPR | (0xfULL << SVM_V_INTR_PRIO_SHIFT) |
+		     (inj & 0xff) << SVM_V_INTR_VECTOR_SHIFT;
+	c->event_inj = 0;
+	svm->virq_injected = true;
 }
 
 /* The VMCB holds the guest's own CR4: hv does not shadow it. */
@@ -898,6 +945,7 @@ int svm_vcpu_run(struct hv_vcpu *vcpu)
 	vcpu->arch.has_run = true;
 	hv_x86_tsc_catchup(vcpu);
 	hv_x86_inject_pending(vcpu);
+	svm_intr_to_virq(svm);
 	sd = this_cpu_ptr(&svm_cpu_data);
 	/* No SRCU in guest mode (the vcpu_run contract, hv_host.h). */
 	hv_vcpu_srcu_read_unlock(vcpu);

@@ -116,6 +116,8 @@
 #define SVM_V_INTR_PRIO_SHIFT	16
 #define SVM_V_IGN_TPR		BIT_ULL(20)
 #define SVM_V_INTR_MASKING	BIT_ULL(24)
+#define SVM_V_INTR_VECTOR_SHIFT	32
+#define SVM_V_INTR_VECTOR_MASK	(0xffULL << SVM_V_INTR_VECTOR_SHIFT)
 /* int_state bit 0: interrupt shadow (APM 15.21.5). */
 #define SVM_INTERRUPT_SHADOW	BIT_ULL(0)
 /* EXITINTINFO has EVENTINJ's layout (APM 15.7.2). */

@@ -21,7 +21,10 @@
  *     HV_INTERRUPT is ENXIO, MP states are checked as on KVM;
  *     HV_SET_VAPIC_ADDR takes 0 (QEMU's reset), EINVAL without the APIC.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <time.h>
 
 #include "kselftest_harness.h"
@@ -286,18 +289,104 @@ static void guest_ring(u64 me)
 	GUEST_DONE();
 }
 
+/* Set by the watchdog before it interrupts the ring's vCPU threads. */
+static volatile bool ring_stalled;
+
+static void ring_wake(int sig)
+{
+}
+
+static bool apic_vec_set(const struct hv_lapic_state *l, u32 reg, u32 vec)
+{
+	u32 w;
+
+	memcpy(&w, l->regs + reg + (vec / 32) * 0x10, sizeof(w));
+	return w & (1U << (vec % 32));
+}
+
+/*
+ * One line per vCPU when the ring stalls: where it is, whether the IPI
+ * vector is in IRR or ISR, and the event hv holds for injection.
+ */
+static void ring_dump(struct hv_vcpu *vcpu)
+{
+	struct hv_vcpu_events ev;
+	struct hv_lapic_state l;
+	struct hv_regs regs;
+
+	vcpu_regs_get(vcpu, &regs);
+	vcpu_ioctl(vcpu, HV_GET_LAPIC, &l);
+	vcpu_ioctl(vcpu, HV_GET_VCPU_EVENTS, &ev);
+	/* stderr: the harness ends the test without flushing stdout. */
+	fprintf(stderr,
+		"# vCPU %u: mp_state %u rip %#llx rflags %#llx IRR %d ISR %d injected %u/%#x\n",
+		vcpu->id, mp_state_get(vcpu), regs.rip, regs.rflags,
+		apic_vec_set(&l, 0x200, IPI_VECTOR),
+		apic_vec_set(&l, 0x100, IPI_VECTOR),
+		ev.interrupt.injected, ev.interrupt.nr);
+}
+
+/* hv's per-vCPU exit counters, when debugfs has them. */
+static void ring_debugfs(struct hv_vm *vm, int n)
+{
+	char path[96], buf[2048];
+	ssize_t len;
+	int i, fd;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/sys/kernel/debug/hv/%d-%d/vcpu%d",
+			 getpid(), vm->fd, i);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			return;
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		buf[len] = 0;
+		for (char *c = buf; *c; c++)
+			if (*c == '\n')
+				*c = ' ';
+		fprintf(stderr, "# vCPU %d stats: %s\n", i, buf);
+	}
+}
+
 static void *ring_thread(void *arg)
 {
 	struct hv_vcpu *vcpu = arg;
+	struct ucall uc;
+	int r;
 
-	vcpu_expect_ucall(vcpu, UCALL_DONE, NULL);
-	return NULL;
+	for (;;) {
+		r = ring_stalled ? -EINTR : __vcpu_run(vcpu);
+		if (r == -EINTR && ring_stalled) {
+			ring_dump(vcpu);
+			return NULL;
+		}
+		errno = -r;
+		TEST_ASSERT(!r || r == -EINTR, "HV_RUN on vCPU %u: %d", vcpu->id, r);
+		if (r)
+			continue;
+		switch (get_ucall_ok(vcpu, &uc)) {
+		case UCALL_DONE:
+			return NULL;
+		case UCALL_PRINTF:
+			continue;
+		default:
+			hv_arch_dump_vcpu(vcpu);
+			errno = 0;
+			TEST_FAIL("vCPU %u: expected ucall DONE, got %llu (exit %u)",
+				  vcpu->id, uc.cmd, vcpu->run->exit_reason);
+		}
+	}
 }
 
 TEST_F_TIMEOUT(lapic, ipi_ring, 120)
 {
 	struct hv_vcpu *vcpus[NR_RING];
 	pthread_t threads[NR_RING];
+	struct sigaction wake = { .sa_handler = ring_wake };
+	struct timespec deadline;
 	struct hv_vm *vm;
 	u64 got[NR_RING];
 	int i;
@@ -315,11 +404,37 @@ TEST_F_TIMEOUT(lapic, ipi_ring, 120)
 			mp_state_set(vcpus[i], HV_MP_STATE_RUNNABLE);
 		}
 	}
+	ring_stalled = false;
+	/* No SA_RESTART: the signal makes RUN return -EINTR. */
+	sigaction(SIGUSR1, &wake, NULL);
 	for (i = 0; i < NR_RING; i++)
 		ASSERT_EQ(0, pthread_create(&threads[i], NULL, ring_thread,
 					    vcpus[i]));
-	for (i = 0; i < NR_RING; i++)
-		pthread_join(threads[i], NULL);
+	/*
+	 * 200 rounds of a few exits each take well under a second even in
+	 * an emulated host: after 30 s the ring has lost its token.  Say
+	 * where each vCPU stands before failing, so the loss can be traced.
+	 */
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += 30;
+	for (i = 0; i < NR_RING; i++) {
+		if (pthread_timedjoin_np(threads[i], NULL, &deadline) != ETIMEDOUT)
+			continue;
+		hv_sync_from_guest(vm, (void *)ring_got, sizeof(ring_got));
+		hv_sync_from_guest(vm, (void *)ring_token, sizeof(ring_token));
+		TH_LOG("the ring stalled: got %llu %llu %llu %llu, tokens %llu %llu %llu %llu",
+		       ring_got[0], ring_got[1], ring_got[2], ring_got[3],
+		       ring_token[0], ring_token[1], ring_token[2], ring_token[3]);
+		ring_debugfs(vm, NR_RING);
+		sleep(1);
+		ring_debugfs(vm, NR_RING);
+		ring_stalled = true;
+		for (; i < NR_RING; i++) {
+			pthread_kill(threads[i], SIGUSR1);
+			pthread_join(threads[i], NULL);
+		}
+		ASSERT_FALSE(ring_stalled);
+	}
 	hv_sync_from_guest(vm, (void *)ring_got, sizeof(ring_got));
 	memcpy(got, (void *)ring_got, sizeof(got));
 	for (i = 0; i < NR_RING; i++) {

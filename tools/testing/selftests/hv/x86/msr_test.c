@@ -188,9 +188,6 @@ TEST(unknown_msr_stops_processing)
 	hv_vm_free(vm);
 }
 
-#define EFER_LME	(1ULL << 8)
-#define EFER_LMA	(1ULL << 10)
-
 /*
  * EFER.LMA is not written through HV_SET_MSRS, even by the host: it
  * follows CR0.PG and comes with HV_SET_SREGS, which checks it (KVM's

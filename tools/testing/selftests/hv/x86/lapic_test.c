@@ -305,25 +305,21 @@ static bool apic_vec_set(const struct hv_lapic_state *l, u32 reg, u32 vec)
 }
 
 /*
- * One line per vCPU when the ring stalls: where it is, whether the IPI
- * vector is in IRR or ISR, and the event hv holds for injection.
+ * Where a vCPU stands when the ring stalls: its MP state and the IPI
+ * vector in IRR and ISR, then the registers and events the library
+ * prints for an unexpected exit.
  */
 static void ring_dump(struct hv_vcpu *vcpu)
 {
-	struct hv_vcpu_events ev;
 	struct hv_lapic_state l;
-	struct hv_regs regs;
 
-	vcpu_regs_get(vcpu, &regs);
 	vcpu_ioctl(vcpu, HV_GET_LAPIC, &l);
-	vcpu_ioctl(vcpu, HV_GET_VCPU_EVENTS, &ev);
 	/* stderr: the harness ends the test without flushing stdout. */
-	fprintf(stderr,
-		"# vCPU %u: mp_state %u rip %#llx rflags %#llx IRR %d ISR %d injected %u/%#x\n",
-		vcpu->id, mp_state_get(vcpu), regs.rip, regs.rflags,
+	fprintf(stderr, "# vCPU %u: mp_state %u, IPI vector in IRR %d ISR %d\n",
+		vcpu->id, mp_state_get(vcpu),
 		apic_vec_set(&l, 0x200, IPI_VECTOR),
-		apic_vec_set(&l, 0x100, IPI_VECTOR),
-		ev.interrupt.injected, ev.interrupt.nr);
+		apic_vec_set(&l, 0x100, IPI_VECTOR));
+	hv_arch_dump_vcpu(vcpu);
 }
 
 /* hv's per-vCPU exit counters, when debugfs has them. */
